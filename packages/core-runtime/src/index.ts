@@ -28,3 +28,16 @@ export type {
   SwitchToLiveResult,
 } from "./playout-engine.js";
 export type { ScheduledSegment, ScheduleSource } from "./schedule-source.js";
+export { TS_PACKET_SIZE, TS_PAT_PID, TS_SYNC_BYTE, TsPacketAligner, findPatStart, findSync, isPatStart } from "./ts-packet.js";
+export { StreamHub, streamSocketPath } from "./stream-hub.js";
+export type { StreamHubDeps } from "./stream-hub.js";
+export { DEFAULT_STREAM_HUB_OPTIONS, StreamHubError, resolveStreamHubOptions } from "./stream-hub-types.js";
+export type {
+  ChannelStreamHub,
+  HubViewerRemovalCause,
+  HubViewerSink,
+  StreamHubErrorCode,
+  StreamHubEvent,
+  StreamHubOptions,
+  StreamHubStats,
+} from "./stream-hub-types.js";
