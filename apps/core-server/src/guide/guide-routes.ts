@@ -1,0 +1,131 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Clock, Logger } from "@retrovue/core-runtime";
+import { BaseUrlError, baseUrlFromRequest } from "./base-url.js";
+import type { GuideLineup } from "./guide-lineup.js";
+import { GuideConfigError, resolveGuideRoutesOptions, type GuideRoutesOptionsInput } from "./guide-routes-options.js";
+import { parseGuideWindow } from "./guide-window.js";
+import { hdHomeRunLineupStatus, renderDeviceXml, renderDiscover, renderHdHomeRunLineup } from "./hdhomerun.js";
+import { sendCachedBody, sendJson, sendProblem, sendText } from "./http-response.js";
+import { isValidHdHomeRunDeviceId } from "./device-id-store.js";
+import { renderM3u } from "./m3u.js";
+import { createRenderCache, type RenderCache } from "./render-cache.js";
+import { renderXmltv } from "./xmltv.js";
+
+/** One HTTP route: exact method and path (query ignored for matching), node:http handler. */
+export interface GuideRoute {
+  readonly method: "GET" | "HEAD" | "POST";
+  readonly path: string;
+  /** Answers the request completely; never rejects (failures become problem responses). */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+/** What the guide routes need from the server. */
+export interface GuideRoutesDeps {
+  /** The current lineup; read once per request (so a reload is seen by the next request). */
+  readonly lineup: () => GuideLineup;
+  /** Source of "now" for the default guide window. */
+  readonly clock: Pick<Clock, "now">;
+  /** HDHomeRun DeviceID from {@link loadOrCreateDeviceId}. */
+  readonly deviceId: string;
+  /** The tuner budget (concurrent channels), published as TunerCount; integer >= 1. */
+  readonly tunerCount: number;
+  readonly logger?: Logger;
+  /** The render cache; default a new one bounded by options.cache (inject to share or inspect). */
+  readonly cache?: RenderCache;
+}
+
+const XML = "application/xml; charset=utf-8";
+const M3U = "audio/x-mpegurl; charset=utf-8";
+
+/**
+ * Builds the playlist, guide and HDHomeRun routes: GET and HEAD of /playlist.m3u, /guide.xml,
+ * /discover.json, /lineup.json, /lineup_status.json, /device.xml, and POST /lineup.post (a
+ * no-op channel scan that media servers may trigger). M3U, lineup and guide bodies are cached
+ * per lineup version, base URL and (bucketed) window. Throws {@link GuideConfigError} for a
+ * bad device id, tuner count or option.
+ */
+export function createGuideRoutes(deps: GuideRoutesDeps, optionsInput?: GuideRoutesOptionsInput): GuideRoute[] {
+  const options = resolveGuideRoutesOptions(optionsInput);
+  if (!isValidHdHomeRunDeviceId(deps.deviceId)) throw new GuideConfigError("deviceId", "not a valid HDHomeRun device id");
+  if (!(Number.isInteger(deps.tunerCount) && deps.tunerCount >= 1 && deps.tunerCount <= 1000)) {
+    throw new GuideConfigError("tunerCount", "must be an integer 1..1000");
+  }
+  const cache = deps.cache ?? createRenderCache(options.cache);
+  const logger = deps.logger?.child({ component: "guide" });
+  const device = (baseUrl: string) => ({ deviceId: deps.deviceId, tunerCount: deps.tunerCount, baseUrl, identity: options.identity });
+
+  // Every handler goes through here: base URL first (a hostile Host gets a 400, not markup),
+  // and any other failure becomes a logged 500 problem instead of a dropped connection.
+  const handler =
+    (answer: (req: IncomingMessage, res: ServerResponse, baseUrl: string) => Promise<void> | void) =>
+    async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+      try {
+        const baseUrl = baseUrlFromRequest(req, { trustForwardedHeaders: options.trustForwardedHeaders });
+        await answer(req, res, baseUrl);
+      } catch (error) {
+        if (error instanceof BaseUrlError) {
+          sendProblem(req, res, { status: 400, title: "Bad Request", code: error.code, detail: "the request's host header is not a valid host[:port]" });
+          return;
+        }
+        logger?.error({ err: error, url: req.url }, "guide route failed");
+        if (res.headersSent) res.destroy();
+        else sendProblem(req, res, { status: 500, title: "Internal Server Error", code: "guide_render_failed", detail: "the guide could not be rendered" });
+      }
+    };
+
+  const cached = async (req: IncomingMessage, res: ServerResponse, key: string, type: string, render: () => string) => {
+    const entry = cache.getOrRender(key, render);
+    await sendCachedBody(req, res, entry, type, { cache, key });
+  };
+
+  const playlist = handler((req, res, baseUrl) => {
+    const lineup = deps.lineup();
+    return cached(req, res, `m3u\0${lineup.version}\0${baseUrl}`, M3U, () => renderM3u({ channels: lineup.channels, baseUrl }));
+  });
+
+  const guide = handler((req, res, baseUrl) => {
+    const query = new URL(req.url ?? "/", "http://localhost").searchParams;
+    const parsed = parseGuideWindow(query, deps.clock.now(), options.window);
+    if (!parsed.ok) {
+      sendProblem(req, res, { status: 400, title: "Bad Request", code: "invalid_guide_window", detail: parsed.problem.detail, param: parsed.problem.param });
+      return;
+    }
+    const { fromMs, toMs } = parsed.window;
+    const lineup = deps.lineup();
+    const key = `xmltv\0${lineup.version}\0${baseUrl}\0${fromMs}\0${toMs}`;
+    return cached(req, res, key, XML, () =>
+      renderXmltv({ channels: lineup.channels, schedule: lineup.schedule, fromMs, toMs, baseUrl, generatorName: options.generatorName }),
+    );
+  });
+
+  const lineupJson = handler((req, res, baseUrl) => {
+    const lineup = deps.lineup();
+    return cached(req, res, `hdhr-lineup\0${lineup.version}\0${baseUrl}`, "application/json; charset=utf-8", () =>
+      JSON.stringify(renderHdHomeRunLineup(lineup.channels, baseUrl)),
+    );
+  });
+
+  const discover = handler((req, res, baseUrl) => sendJson(req, res, renderDiscover(device(baseUrl))));
+  const lineupStatus = handler((req, res) => sendJson(req, res, hdHomeRunLineupStatus));
+  const deviceXml = handler((req, res, baseUrl) => sendText(req, res, renderDeviceXml(device(baseUrl)), 'text/xml; charset="utf-8"'));
+  const lineupPost = handler((req, res) => {
+    // Channels come from the lineup, so a "scan" has nothing to do; answer as a finished one.
+    req.resume();
+    res.statusCode = 200;
+    res.setHeader("Content-Length", 0);
+    res.end();
+  });
+
+  const routes: GuideRoute[] = [];
+  const getAndHead = (path: string, handle: GuideRoute["handle"]) => {
+    routes.push({ method: "GET", path, handle }, { method: "HEAD", path, handle });
+  };
+  getAndHead("/playlist.m3u", playlist);
+  getAndHead("/guide.xml", guide);
+  getAndHead("/discover.json", discover);
+  getAndHead("/lineup.json", lineupJson);
+  getAndHead("/lineup_status.json", lineupStatus);
+  getAndHead("/device.xml", deviceXml);
+  routes.push({ method: "POST", path: "/lineup.post", handle: lineupPost });
+  return routes;
+}
