@@ -1,0 +1,63 @@
+import type { TimerHandle } from "./clock.js";
+import type { OperationEnd, OperationHandle } from "./decisions.js";
+import type { SessionId } from "./identifiers.js";
+
+/**
+ * A running operation as the governor tracks it. Exactly one of `release()` or `end()`
+ * takes effect (INV-SESSION-SLOT-RELEASE-001): both free the slot through `onFreed`,
+ * once; `end()` also aborts `signal` with the reason, after the slot is free.
+ * @private Created only by `SessionGovernor`.
+ */
+export class ActiveOperation implements OperationHandle {
+  readonly signal: AbortSignal;
+  /** Timer of the next automatic recheck, if armed. */
+  timer: TimerHandle | undefined;
+  private readonly controller = new AbortController();
+  private isReleased = false;
+  private detachCaller: (() => void) | undefined;
+
+  constructor(
+    /** Identifies the governor that owns this handle. */
+    readonly owner: object,
+    readonly sessionId: SessionId,
+    readonly operation: string,
+    readonly admittedAtMs: number,
+    readonly holdsSlot: boolean,
+    private readonly onFreed: (op: ActiveOperation, ended: boolean) => void,
+  ) {
+    this.signal = this.controller.signal;
+  }
+
+  get released(): boolean {
+    return this.isReleased;
+  }
+
+  release(): void {
+    this.free(false);
+  }
+
+  /** Stops the operation: frees the slot, then aborts `signal` with `why`. No-op once released. */
+  end(why: OperationEnd): void {
+    if (this.free(true)) this.controller.abort(why);
+  }
+
+  /** Ends the operation when the caller's signal aborts (the client went away). */
+  follow(callerSignal: AbortSignal): void {
+    if (callerSignal.aborted) {
+      this.end({ kind: "aborted", cause: callerSignal.reason });
+      return;
+    }
+    const onAbort = (): void => this.end({ kind: "aborted", cause: callerSignal.reason });
+    callerSignal.addEventListener("abort", onAbort, { once: true });
+    this.detachCaller = () => callerSignal.removeEventListener("abort", onAbort);
+  }
+
+  private free(ended: boolean): boolean {
+    if (this.isReleased) return false;
+    this.isReleased = true;
+    this.detachCaller?.();
+    this.detachCaller = undefined;
+    this.onFreed(this, ended);
+    return true;
+  }
+}
