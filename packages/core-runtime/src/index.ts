@@ -41,3 +41,58 @@ export type {
   StreamHubOptions,
   StreamHubStats,
 } from "./stream-hub-types.js";
+export { UnknownChannelError } from "./unknown-channel-error.js";
+
+// Channel lifecycle (LIFECYCLE.md)
+export type { BoundaryState, InvariantId } from "./boundary-state.js";
+export { BOUNDARY_STATES, STABLE_STATES, TRANSIENT_STATES, Invariant, isStableState, isTransientState } from "./boundary-state.js";
+export type { BoundaryTransitionResult } from "./boundary-transition.js";
+export { LEGAL_BOUNDARY_MOVES, isLegalBoundaryMove, transition } from "./boundary-transition.js";
+export type { BoundaryKind, BoundaryPlan, BoundaryTiming } from "./boundary-plan.js";
+export { framesIn, planNextBoundary, planStartupBoundary, switchIssueAtMs } from "./boundary-plan.js";
+export type { ChannelManagerOptions } from "./channel-manager-options.js";
+export {
+  ChannelManagerOptionsError,
+  DEFAULT_MIN_PREFEED_LEAD_MS,
+  DEFAULT_TEARDOWN_GRACE_MS,
+  defaultPreloadLeadMs,
+  resolveChannelManagerOptions,
+} from "./channel-manager-options.js";
+export type {
+  ChannelManagerEvent,
+  ChannelManagerPhase,
+  ChannelManagerSnapshot,
+  TeardownReason,
+} from "./channel-manager-events.js";
+export type { ChannelManagerDeps } from "./channel-manager.js";
+export { ChannelManager } from "./channel-manager.js";
+export { ChannelManagerStateError } from "./channel-manager-state-error.js";
+export type { LifecycleMetrics } from "./lifecycle-metrics.js";
+export { noopLifecycleMetrics } from "./lifecycle-metrics.js";
+export { ProgramDirector } from "./program-director.js";
+export {
+  DEFAULT_PROGRAM_DIRECTOR_OPTIONS,
+  resolveProgramDirectorOptions,
+} from "./program-director-types.js";
+export type {
+  ChannelSessionSnapshot,
+  DirectedChannelManager,
+  HubFactoryParams,
+  ManagerFactoryParams,
+  ProgramDirectorDeps,
+  ProgramDirectorEvent,
+  ProgramDirectorOptions,
+  SessionPhase,
+  StopOutcome,
+  TunedViewer,
+  TuneInViewer,
+  ViewerLeaveCause,
+} from "./program-director-types.js";
+export {
+  ChannelStartError,
+  NoTunerAvailableError,
+  ShuttingDownError,
+  TuneInAbortedError,
+} from "./program-director-errors.js";
+export type { ChannelStartStage, TuneInAbortReason, TuneInErrorCode } from "./program-director-errors.js";
+export { TunerBudget } from "./tuner-budget.js";

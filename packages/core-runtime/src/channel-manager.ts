@@ -1,0 +1,667 @@
+import { planNextBoundary, planStartupBoundary, type BoundaryPlan } from "./boundary-plan.js";
+import { Invariant, isStableState, isTransientState, type BoundaryState, type InvariantId } from "./boundary-state.js";
+import { BoundaryStateMachine, type BoundaryMove } from "./boundary-state-machine.js";
+import { scheduleAt, type Clock, type TimerHandle } from "./clock.js";
+import type {
+  ChannelManagerEvent,
+  ChannelManagerPhase,
+  ChannelManagerSnapshot,
+  TeardownReason,
+} from "./channel-manager-events.js";
+import { resolveChannelManagerOptions, type ChannelManagerOptions } from "./channel-manager-options.js";
+import { ChannelManagerStateError } from "./channel-manager-state-error.js";
+import { classifyLoadPreviewFailure, describeEngineFailure } from "./engine-failure.js";
+import { EventMailbox } from "./event-mailbox.js";
+import { noopLifecycleMetrics, type LifecycleMetrics } from "./lifecycle-metrics.js";
+import { silentLogger, type Logger } from "./logger.js";
+import type { EngineOutcome, PlayoutEngine, SwitchToLiveResult } from "./playout-engine.js";
+import type { ProgramFormat } from "./program-format.js";
+import type { ScheduledSegment, ScheduleSource } from "./schedule-source.js";
+
+export type { ChannelManagerEvent, ChannelManagerPhase, ChannelManagerSnapshot, TeardownReason } from "./channel-manager-events.js";
+
+/** What a ChannelManager needs. `logger` defaults to silent, `metrics` to no-op. */
+export interface ChannelManagerDeps {
+  readonly channelNumber: number;
+  readonly engine: PlayoutEngine;
+  readonly schedule: ScheduleSource;
+  readonly clock: Clock;
+  readonly logger?: Logger;
+  readonly metrics?: LifecycleMetrics;
+}
+
+interface PendingTeardown {
+  readonly reason: string;
+  readonly requestedAtMs: number;
+  readonly deadlineMs: number;
+}
+
+interface ArmedTimer {
+  readonly handle: TimerHandle;
+  readonly atMs: number;
+}
+
+/** Bound on state changes in one evaluation pass; each pass makes at most a few. */
+const MAX_MOVES_PER_EVALUATION = 8;
+
+/**
+ * The lifecycle authority of one channel session (LIFECYCLE.md): it governs every boundary
+ * through the seven-state machine, talks to the engine only through the PlayoutEngine port,
+ * takes all time from the injected Clock, and gates teardown.
+ *
+ * - Boundaries: PLANNED is entered at boundary − preload lead with a LoadPreview (retried
+ *   until the switch issuance instant on REJECTED_BUSY/NOT_READY/transport errors); the
+ *   one-shot SwitchToLive goes out at boundary − MIN_PREFEED − margin with the planned
+ *   boundary as target; its success is LIVE, any failure FAILED_TERMINAL.
+ * - Teardown: {@link requestTeardown} permits at once in a stable state, otherwise defers
+ *   and emits `teardown-ready` the moment a stable state is entered, or forces
+ *   FAILED_TERMINAL at the grace deadline. The manager never performs teardown itself.
+ * - Time: one clock timer armed for the next due instant; {@link tick} evaluates every
+ *   time rule at `clock.now()` and is idempotent.
+ */
+export class ChannelManager {
+  /** The channel this manager governs. */
+  readonly channelNumber: number;
+  /** The resolved options (defaults applied). */
+  readonly options: ChannelManagerOptions;
+
+  private readonly engine: PlayoutEngine;
+  private readonly schedule: ScheduleSource;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly metrics: LifecycleMetrics;
+  private readonly machine: BoundaryStateMachine;
+  private readonly mailbox: EventMailbox<ChannelManagerEvent>;
+
+  private phase: ChannelManagerPhase = "idle";
+  private startFailureReason: string | undefined;
+  private isProvisional = true;
+  private plan: BoundaryPlan | undefined;
+  private live: BoundaryPlan | undefined;
+  private liveCount = 0;
+  private loadPreviewRetryAtMs: number | undefined;
+  private lastSwitchTargetMs: number | undefined;
+  private teardown: PendingTeardown | undefined;
+  /** Bumped on terminal entry and dispose: an answer carrying an older value is ignored. */
+  private generation = 0;
+  private inflight: AbortController | undefined;
+  private timer: ArmedTimer | undefined;
+  private inStep = false;
+
+  /** Throws ChannelManagerOptionsError for options out of range. */
+  constructor(deps: ChannelManagerDeps, options: Partial<ChannelManagerOptions> = {}) {
+    this.channelNumber = deps.channelNumber;
+    this.options = resolveChannelManagerOptions(options);
+    this.engine = deps.engine;
+    this.schedule = deps.schedule;
+    this.clock = deps.clock;
+    this.logger = (deps.logger ?? silentLogger).child({ component: "channel-manager", channel: deps.channelNumber });
+    this.metrics = deps.metrics ?? noopLifecycleMetrics;
+    this.machine = new BoundaryStateMachine(this.logger, () => this.clock.now(), (move) => this.onMove(move));
+    this.mailbox = new EventMailbox((error, event) =>
+      this.logger.error({ err: error, event: event.type }, "channel manager listener threw"),
+    );
+  }
+
+  /** The current boundary state. */
+  get boundaryState(): BoundaryState {
+    return this.machine.state;
+  }
+
+  /** True only in LIVE: the channel is durably live (INV-LIVE-SESSION-AUTHORITY-001). */
+  get isLive(): boolean {
+    return this.machine.state === "LIVE" && this.phase !== "disposed";
+  }
+
+  /** True until the session's first LIVE. */
+  get provisional(): boolean {
+    return this.isProvisional;
+  }
+
+  /** True while a teardown request waits for a stable state. */
+  get teardownPending(): boolean {
+    return this.teardown !== undefined;
+  }
+
+  /** Grace deadline (epoch ms) of the pending teardown. */
+  get teardownDeadlineMs(): number | undefined {
+    return this.teardown?.deadlineMs;
+  }
+
+  /** Reason of the pending teardown (the first request's). */
+  get teardownReason(): string | undefined {
+    return this.teardown?.reason;
+  }
+
+  /** Why the manager failed: the FAILED_TERMINAL reason, or the start failure. */
+  get fatalReason(): string | undefined {
+    return this.machine.fatalReason ?? this.startFailureReason;
+  }
+
+  /** The manager's own life phase (see {@link ChannelManagerPhase}). */
+  get lifePhase(): ChannelManagerPhase {
+    return this.phase;
+  }
+
+  /**
+   * Starts the session: StartChannel (plan handle = the first live asset, program format
+   * from the schedule), then governs the first boundary NONE→PLANNED→…→LIVE. Resolves to
+   * StartChannel's outcome (or a `not_found` error if the schedule does not know the
+   * channel); on failure the manager stays in NONE, phase `start_failed`, and is only good
+   * for dispose. Throws ChannelManagerStateError if called twice.
+   */
+  async start(): Promise<EngineOutcome> {
+    if (this.phase === "disposed" || this.phase === "teardown_granted") {
+      this.logger.info({ invariant: Invariant.TeardownNoNewWork, phase: this.phase }, "start refused: no new session start");
+      return { ok: false, failure: { kind: "error", error: "aborted", message: `channel manager is ${this.phase}` } };
+    }
+    if (this.phase !== "idle") throw new ChannelManagerStateError("start", this.phase);
+    this.phase = "starting";
+    let planHandle: string;
+    let programFormat: ProgramFormat;
+    try {
+      planHandle = planStartupBoundary(this.schedule, this.channelNumber, this.clock.now(), this.options).segment.assetPath;
+      programFormat = this.schedule.programFormat(this.channelNumber);
+    } catch (error) {
+      return this.failStart(`Schedule has no plan for channel ${this.channelNumber}: ${String(error)}`, "not_found");
+    }
+    const generation = this.generation;
+    const controller = new AbortController();
+    this.inflight = controller;
+    const outcome = await this.engine.startChannel(
+      { channelId: this.channelNumber, planHandle, programFormat },
+      { signal: controller.signal, timeoutMs: this.options.engineCallTimeoutMs },
+    );
+    return this.step(() => {
+      if (this.inflight === controller) this.inflight = undefined;
+      if (generation !== this.generation || this.phase !== "starting") {
+        this.logger.info({ phase: this.phase }, "StartChannel answered after the session was released");
+        return outcome;
+      }
+      if (!outcome.ok) return this.failStart(`StartChannel failed: ${describeEngineFailure(outcome.failure)}`);
+      try {
+        this.plan = planStartupBoundary(this.schedule, this.channelNumber, this.clock.now(), this.options);
+      } catch (error) {
+        return this.failStart(`Schedule has no plan for channel ${this.channelNumber}: ${String(error)}`, "not_found");
+      }
+      this.phase = "running";
+      this.logger.info(
+        { boundaryMs: this.plan.boundaryMs, assetPath: this.plan.segment.assetPath, startFrame: this.plan.startFrame },
+        "session started; first boundary planned",
+      );
+      return outcome;
+    });
+  }
+
+  /**
+   * The one teardown gate (INV-VIEWER-COUNT-ADVISORY-001). In a stable state returns true:
+   * the caller tears down now, and the manager forms no new work. In a transient state
+   * records the request (deadline = now + grace) and returns false; a `teardown-ready`
+   * event follows exactly once, on the next stable state or at the grace deadline
+   * (INV-TEARDOWN-STABLE-STATE-001, INV-TEARDOWN-GRACE-TIMEOUT-001). A repeat while
+   * pending is a no-op returning false: the first deadline and reason stand.
+   */
+  requestTeardown(reason: TeardownReason): boolean {
+    return this.step(() => {
+      const nowMs = this.clock.now();
+      const state = this.machine.state;
+      if (this.phase === "disposed") return true;
+      if (this.teardown !== undefined) {
+        this.logger.debug(
+          { invariant: Invariant.ViewerCountAdvisory, state, reason, pendingReason: this.teardown.reason },
+          "teardown already pending; repeat request ignored",
+        );
+        return false;
+      }
+      if (this.phase === "teardown_granted") return true;
+      if (isStableState(state)) {
+        this.grantTeardown();
+        this.metrics.teardownImmediate(this.channelNumber);
+        this.logger.info({ invariant: Invariant.TeardownStableState, state, reason }, `${Invariant.TeardownStableState}: teardown permitted`);
+        return true;
+      }
+      this.teardown = { reason, requestedAtMs: nowMs, deadlineMs: nowMs + this.options.teardownGraceMs };
+      this.metrics.teardownDeferred(this.channelNumber);
+      this.logger.info(
+        { invariant: Invariant.TeardownStableState, state, reason, deadlineMs: this.teardown.deadlineMs },
+        `${Invariant.TeardownStableState}: teardown DEFERRED`,
+      );
+      return false;
+    });
+  }
+
+  /**
+   * A viewer came back while a teardown was pending: drops the request and resumes
+   * normal work. Returns false when nothing was pending (including after a teardown
+   * was already granted: that session is over).
+   */
+  cancelPendingTeardown(): boolean {
+    return this.step(() => {
+      const pending = this.teardown;
+      if (pending === undefined) return false;
+      this.teardown = undefined;
+      this.logger.info(
+        { invariant: Invariant.ViewerCountAdvisory, state: this.machine.state, reason: pending.reason },
+        "pending teardown cancelled: a viewer returned",
+      );
+      return true;
+    });
+  }
+
+  /** Evaluates every time rule at `clock.now()`. Idempotent: a second call at the same instant does nothing. */
+  tick(): void {
+    this.step(() => undefined);
+  }
+
+  /** Adds a listener for {@link ChannelManagerEvent}s; returns the unsubscribe function. */
+  subscribe(listener: (event: ChannelManagerEvent) => void): () => void {
+    return this.mailbox.subscribe(listener);
+  }
+
+  /** Plain data for diagnostics and the admin API. */
+  snapshot(): ChannelManagerSnapshot {
+    const snapshot: ChannelManagerSnapshot = {
+      channelNumber: this.channelNumber,
+      phase: this.phase,
+      state: this.machine.state,
+      isLive: this.isLive,
+      provisional: this.isProvisional,
+      teardownPending: this.teardown !== undefined,
+      liveBoundaryCount: this.liveCount,
+      nowMs: this.clock.now(),
+    };
+    return withOptional(snapshot, {
+      teardownDeadlineMs: this.teardown?.deadlineMs,
+      teardownReason: this.teardown?.reason,
+      fatalReason: this.fatalReason,
+      currentSegment: this.live?.segment,
+      nextSegment: this.plan?.segment,
+      nextBoundaryMs: this.plan?.boundaryMs,
+      nextDueAtMs: this.timer?.atMs,
+    });
+  }
+
+  /** Idempotent: clears the timer, aborts in-flight calls, ignores late answers, drops listeners. */
+  dispose(): void {
+    if (this.phase === "disposed") return;
+    this.phase = "disposed";
+    this.generation += 1;
+    this.teardown = undefined;
+    this.plan = undefined;
+    this.loadPreviewRetryAtMs = undefined;
+    this.clearTimer();
+    this.abortInflight();
+    this.mailbox.close();
+    this.logger.debug({ state: this.machine.state }, "channel manager disposed");
+  }
+
+  // ── processing ─────────────────────────────────────────────────────────────
+
+  /** Runs one input (API call, timer, engine answer), then the time rules, re-arms the one timer and delivers events. */
+  private step<T>(input: () => T): T {
+    if (this.inStep) return input();
+    this.inStep = true;
+    let result: T;
+    try {
+      result = input();
+      this.evaluate();
+    } finally {
+      this.inStep = false;
+      this.rearm();
+    }
+    this.mailbox.deliver();
+    return result;
+  }
+
+  private evaluate(): void {
+    for (let i = 0; i < MAX_MOVES_PER_EVALUATION && this.evaluateOnce(this.clock.now()); i++);
+  }
+
+  /** Applies the first due rule at `nowMs`; true when it changed something that may make another rule due. */
+  private evaluateOnce(nowMs: number): boolean {
+    const state = this.machine.state;
+    if (this.phase === "disposed" || state === "FAILED_TERMINAL") return false;
+    if (this.teardown !== undefined && isTransientState(state) && nowMs >= this.teardown.deadlineMs) {
+      this.expireGrace(nowMs);
+      return true;
+    }
+    const plan = this.plan;
+    if (this.phase !== "running" || plan === undefined) return false;
+    switch (state) {
+      case "NONE":
+      case "LIVE":
+        if (this.teardown === undefined && nowMs >= plan.preloadAtMs) {
+          this.machine.moveTo("PLANNED");
+          this.sendLoadPreview(plan, nowMs);
+          return true;
+        }
+        return false;
+      case "PLANNED":
+        if (nowMs >= plan.switchIssueAtMs) {
+          this.fail(
+            `LoadPreview for boundary ${plan.boundaryMs} not accepted by the switch issuance instant ${plan.switchIssueAtMs}`,
+            Invariant.SwitchIssuanceDeadline,
+          );
+          return true;
+        }
+        if (this.loadPreviewRetryAtMs !== undefined && nowMs >= this.loadPreviewRetryAtMs && this.inflight === undefined) {
+          if (this.teardown !== undefined) return false;
+          this.sendLoadPreview(plan, nowMs);
+        }
+        return false;
+      case "PRELOAD_ISSUED":
+        if (this.teardown === undefined) {
+          this.machine.moveTo("SWITCH_SCHEDULED");
+          return true;
+        }
+        if (nowMs >= plan.switchIssueAtMs) {
+          this.fail(
+            `Boundary ${plan.boundaryMs} missed: no switch may be scheduled while a teardown is pending`,
+            Invariant.TeardownNoNewWork,
+          );
+          return true;
+        }
+        return false;
+      case "SWITCH_SCHEDULED":
+        if (nowMs >= plan.switchIssueAtMs) {
+          this.issueSwitch(plan, nowMs);
+          return true;
+        }
+        return false;
+      case "SWITCH_ISSUED":
+        if (nowMs >= plan.boundaryMs + this.options.switchAnswerTimeoutMs) {
+          this.fail(`SwitchToLive for boundary ${plan.boundaryMs} unanswered by ${plan.boundaryMs + this.options.switchAnswerTimeoutMs}`, Invariant.SwitchIssuanceTerminal);
+          return true;
+        }
+        return false;
+    }
+  }
+
+  /** The instant the next time rule falls due, or undefined when nothing is scheduled. */
+  private nextDueAtMs(): number | undefined {
+    const state = this.machine.state;
+    if (this.phase === "disposed" || state === "FAILED_TERMINAL") return undefined;
+    const due: number[] = [];
+    if (this.teardown !== undefined && isTransientState(state)) due.push(this.teardown.deadlineMs);
+    const plan = this.plan;
+    if (this.phase === "running" && plan !== undefined) {
+      switch (state) {
+        case "NONE":
+        case "LIVE":
+          if (this.teardown === undefined) due.push(plan.preloadAtMs);
+          break;
+        case "PLANNED":
+          due.push(plan.switchIssueAtMs);
+          if (this.loadPreviewRetryAtMs !== undefined && this.teardown === undefined) due.push(this.loadPreviewRetryAtMs);
+          break;
+        case "PRELOAD_ISSUED":
+        case "SWITCH_SCHEDULED":
+          due.push(plan.switchIssueAtMs);
+          break;
+        case "SWITCH_ISSUED":
+          due.push(plan.boundaryMs + this.options.switchAnswerTimeoutMs);
+          break;
+      }
+    }
+    return due.length === 0 ? undefined : Math.min(...due);
+  }
+
+  /** Keeps exactly one clock timer, armed for the next due instant (nothing polls). */
+  private rearm(): void {
+    const atMs = this.nextDueAtMs();
+    if (atMs === this.timer?.atMs) return;
+    this.clearTimer();
+    if (atMs === undefined) return;
+    const handle = scheduleAt(this.clock, atMs, () => {
+      if (this.timer?.handle === handle) this.timer = undefined;
+      this.tick();
+    });
+    this.timer = { handle, atMs };
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) {
+      this.clock.clearTimeout(this.timer.handle);
+      this.timer = undefined;
+    }
+  }
+
+  private abortInflight(): void {
+    const controller = this.inflight;
+    this.inflight = undefined;
+    controller?.abort();
+  }
+
+  // ── boundary work ──────────────────────────────────────────────────────────
+
+  private sendLoadPreview(plan: BoundaryPlan, nowMs: number): void {
+    this.loadPreviewRetryAtMs = undefined;
+    const generation = this.generation;
+    const controller = new AbortController();
+    this.inflight = controller;
+    const params = {
+      channelId: this.channelNumber,
+      assetPath: plan.segment.assetPath,
+      startFrame: plan.startFrame,
+      frameCount: plan.frameCount,
+      fps: plan.segment.fps,
+    };
+    this.logger.debug({ boundaryMs: plan.boundaryMs, ...params }, "LoadPreview issued");
+    const timeoutMs = Math.max(1, Math.min(this.options.engineCallTimeoutMs, plan.switchIssueAtMs - nowMs));
+    void this.engine
+      .loadPreview(params, { signal: controller.signal, timeoutMs })
+      .then((outcome) => this.step(() => this.onLoadPreviewAnswer(generation, controller, plan, outcome)));
+  }
+
+  private onLoadPreviewAnswer(generation: number, controller: AbortController, plan: BoundaryPlan, outcome: EngineOutcome): void {
+    if (generation !== this.generation || controller !== this.inflight || this.plan !== plan || this.machine.state !== "PLANNED") {
+      this.logger.debug({ boundaryMs: plan.boundaryMs }, "late LoadPreview answer ignored");
+      return;
+    }
+    this.inflight = undefined;
+    const nowMs = this.clock.now();
+    if (outcome.ok) {
+      this.metrics.observePrefeedLeadMs(this.channelNumber, plan.boundaryMs - nowMs);
+      this.machine.moveTo("PRELOAD_ISSUED");
+      return;
+    }
+    const failure = describeEngineFailure(outcome.failure);
+    const verdict = classifyLoadPreviewFailure(outcome.failure);
+    if (verdict === "permanent") {
+      this.fail(`LoadPreview for boundary ${plan.boundaryMs} failed: ${failure}`, Invariant.BoundaryLifecycle);
+      return;
+    }
+    if (this.teardown !== undefined) {
+      this.logger.info({ invariant: Invariant.TeardownNoNewWork, boundaryMs: plan.boundaryMs, failure }, "LoadPreview failed; no retry while a teardown is pending");
+      return;
+    }
+    const retryAtMs = nowMs + this.options.loadPreviewRetryDelayMs;
+    if (retryAtMs >= plan.switchIssueAtMs) {
+      this.logger.warn({ boundaryMs: plan.boundaryMs, failure }, "LoadPreview failed; no time left to retry before switch issuance");
+      return;
+    }
+    this.loadPreviewRetryAtMs = retryAtMs;
+    this.logger.warn({ boundaryMs: plan.boundaryMs, failure, retryAtMs }, "LoadPreview failed; retrying");
+  }
+
+  private issueSwitch(plan: BoundaryPlan, nowMs: number): void {
+    const lateByMs = nowMs - plan.switchIssueAtMs;
+    if (lateByMs > this.options.lateIssuanceToleranceMs) {
+      this.fail(
+        `SwitchToLive for boundary ${plan.boundaryMs} would be issued ${lateByMs} ms late (tolerance ${this.options.lateIssuanceToleranceMs} ms)`,
+        Invariant.SwitchIssuanceDeadline,
+      );
+      return;
+    }
+    const params = { channelId: this.channelNumber, targetBoundaryTimeMs: plan.boundaryMs, issuedAtTimeMs: nowMs };
+    const mismatch = this.planMismatch(plan, params.targetBoundaryTimeMs, nowMs);
+    if (mismatch !== undefined) {
+      this.fail(mismatch, Invariant.BoundaryDeclaredMatchesPlan);
+      return;
+    }
+    if (this.lastSwitchTargetMs === plan.boundaryMs) {
+      this.fail(`SwitchToLive for boundary ${plan.boundaryMs} already issued once`, Invariant.SwitchIssuanceOneShot);
+      return;
+    }
+    this.lastSwitchTargetMs = plan.boundaryMs;
+    this.machine.moveTo("SWITCH_ISSUED");
+    const leadMs = plan.boundaryMs - nowMs;
+    this.metrics.observeSwitchLeadMs(this.channelNumber, leadMs);
+    this.logger.info(
+      { invariant: Invariant.SwitchIssuanceOneShot, targetBoundaryTimeMs: plan.boundaryMs, issuedAtTimeMs: nowMs, leadMs, lateByMs },
+      "SwitchToLive issued",
+    );
+    const generation = this.generation;
+    const controller = new AbortController();
+    this.inflight = controller;
+    void this.engine
+      .switchToLive(params, { signal: controller.signal, timeoutMs: leadMs + this.options.switchAnswerTimeoutMs })
+      .then((outcome) => this.step(() => this.onSwitchAnswer(generation, controller, plan, outcome)));
+  }
+
+  /** INV-BOUNDARY-DECLARED-MATCHES-PLAN-001: the declared target is the planned boundary, the schedule still agrees, the lead holds. */
+  private planMismatch(plan: BoundaryPlan, targetMs: number, nowMs: number): string | undefined {
+    if (targetMs !== plan.boundaryMs) return `Declared target ${targetMs} differs from planned boundary ${plan.boundaryMs}`;
+    let current: ScheduledSegment;
+    try {
+      current = this.schedule.segmentAt(this.channelNumber, plan.boundaryMs);
+    } catch (error) {
+      return `Schedule no longer answers for boundary ${plan.boundaryMs}: ${String(error)}`;
+    }
+    if (plan.kind === "scheduled" && current.startMs !== plan.boundaryMs) {
+      return `Planned boundary ${plan.boundaryMs} is no longer a schedule boundary (segment starts at ${current.startMs})`;
+    }
+    if (current.sequence !== plan.segment.sequence || current.assetPath !== plan.segment.assetPath || current.startMs !== plan.segment.startMs) {
+      return `Schedule changed for boundary ${plan.boundaryMs}: planned ${plan.segment.assetPath}#${plan.segment.sequence}, now ${current.assetPath}#${current.sequence}`;
+    }
+    if (targetMs - nowMs < this.options.minPrefeedLeadMs) {
+      return `Switch lead ${targetMs - nowMs} ms is below MIN_PREFEED ${this.options.minPrefeedLeadMs} ms`;
+    }
+    return undefined;
+  }
+
+  private onSwitchAnswer(
+    generation: number,
+    controller: AbortController,
+    plan: BoundaryPlan,
+    outcome: EngineOutcome<SwitchToLiveResult>,
+  ): void {
+    if (generation !== this.generation || controller !== this.inflight || this.machine.state !== "SWITCH_ISSUED") {
+      this.logger.debug({ boundaryMs: plan.boundaryMs }, "late SwitchToLive answer ignored");
+      return;
+    }
+    this.inflight = undefined;
+    if (!outcome.ok) {
+      this.fail(
+        `SwitchToLive for boundary ${plan.boundaryMs} failed: ${describeEngineFailure(outcome.failure)}`,
+        Invariant.SwitchIssuanceTerminal,
+      );
+      return;
+    }
+    const move = this.machine.moveTo("LIVE");
+    // A deferred teardown that ran on entering LIVE has released the session: plan nothing more.
+    if (move.to === "LIVE" && this.phase === "running") this.planNext(plan);
+  }
+
+  private planNext(live: BoundaryPlan): void {
+    try {
+      const next = planNextBoundary(this.schedule, this.channelNumber, live.boundaryMs, this.options);
+      if (next.skippedBoundariesMs.length > 0) {
+        this.logger.warn(
+          { skippedBoundariesMs: next.skippedBoundariesMs, nextBoundaryMs: next.boundaryMs, kind: next.kind },
+          "boundary skipped: too close to honour the prefeed lead",
+        );
+      }
+      this.plan = next;
+    } catch (error) {
+      this.plan = undefined;
+      this.logger.error({ err: error, afterBoundaryMs: live.boundaryMs }, "schedule has no next boundary; channel goes idle");
+      this.machine.moveTo("NONE");
+    }
+  }
+
+  private fail(reason: string, invariant: InvariantId): void {
+    this.logger.error({ invariant, state: this.machine.state, reason }, `${invariant}: ${reason}`);
+    this.machine.moveTo("FAILED_TERMINAL", reason);
+  }
+
+  private failStart(reason: string, error: "not_found" | undefined = undefined): EngineOutcome {
+    this.phase = "start_failed";
+    this.startFailureReason = reason;
+    this.logger.error({ reason }, "channel start failed");
+    return { ok: false, failure: { kind: "error", error: error ?? "internal", message: reason } };
+  }
+
+  private expireGrace(nowMs: number): void {
+    const pending = this.teardown;
+    if (pending === undefined) return;
+    const stuck = this.machine.state;
+    const waitedMs = nowMs - pending.requestedAtMs;
+    this.metrics.teardownGraceTimeout(this.channelNumber);
+    this.logger.warn(
+      { invariant: Invariant.TeardownGraceTimeout, stuckState: stuck, waitedMs, reason: pending.reason },
+      `${Invariant.TeardownGraceTimeout}: grace expired`,
+    );
+    this.fail(`Teardown grace timeout: stuck in ${stuck} for ${waitedMs} ms`, Invariant.TeardownGraceTimeout);
+  }
+
+  private grantTeardown(): void {
+    this.phase = "teardown_granted";
+    this.plan = undefined;
+    this.loadPreviewRetryAtMs = undefined;
+  }
+
+  /** Runs inside BoundaryStateMachine.moveTo for every move: events, terminal entry, deferred teardown. */
+  private onMove(move: BoundaryMove): void {
+    this.metrics.boundaryTransition?.(this.channelNumber, move.from, move.to);
+    this.mailbox.post({ type: "state", from: move.from, to: move.to, atMs: move.atMs });
+    if (move.to === "FAILED_TERMINAL") this.enterTerminal(move);
+    if (move.to === "LIVE" && this.plan !== undefined) {
+      this.live = this.plan;
+      this.liveCount += 1;
+      this.isProvisional = false;
+      this.logger.info(
+        { invariant: Invariant.LiveSessionAuthority, boundaryMs: this.plan.boundaryMs, kind: this.plan.kind, assetPath: this.plan.segment.assetPath },
+        "boundary live",
+      );
+      this.mailbox.post({ type: "live", atMs: move.atMs, boundaryMs: this.plan.boundaryMs, kind: this.plan.kind, segment: this.plan.segment });
+    }
+    if (this.teardown !== undefined && isStableState(move.to)) this.runDeferredTeardown(move.to, move.atMs);
+  }
+
+  /** INV-TERMINAL-TIMER-CLEARED-001 and INV-TERMINAL-SCHEDULER-HALT-001, whatever the path in. */
+  private enterTerminal(move: BoundaryMove): void {
+    this.generation += 1;
+    this.plan = undefined;
+    this.loadPreviewRetryAtMs = undefined;
+    this.clearTimer();
+    this.abortInflight();
+    if (!move.enteredTerminal) return;
+    const reason = this.machine.fatalReason ?? "unknown";
+    this.logger.error(
+      { invariant: Invariant.TerminalSchedulerHalt, from: move.from, fatalReason: reason },
+      `FAILED_TERMINAL entered; scheduling halted, timers cleared (${Invariant.TerminalTimerCleared})`,
+    );
+    this.mailbox.post({ type: "terminal", reason, atMs: move.atMs });
+  }
+
+  private runDeferredTeardown(stateReached: BoundaryState, atMs: number): void {
+    const pending = this.teardown;
+    if (pending === undefined) return;
+    this.teardown = undefined;
+    this.grantTeardown();
+    const deferredMs = atMs - pending.requestedAtMs;
+    this.metrics.observeTeardownDeferredSeconds(this.channelNumber, deferredMs / 1000);
+    this.logger.info(
+      { invariant: Invariant.TeardownStableState, stateReached, reason: pending.reason, deferredMs },
+      `${Invariant.TeardownStableState}: executing deferred teardown`,
+    );
+    this.mailbox.post({ type: "teardown-ready", reason: pending.reason, deferredMs, stateReached, atMs });
+  }
+}
+
+function withOptional<T extends object>(base: T, optional: Record<string, unknown>): T {
+  const out = { ...base } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) out[key] = value;
+  return out as T;
+}

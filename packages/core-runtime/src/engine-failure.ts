@@ -1,0 +1,34 @@
+import type { EngineFailure } from "./playout-engine.js";
+
+/**
+ * What to do about a failed LoadPreview (it is idempotent on the engine's side):
+ * - `retry`: REJECTED_BUSY, NOT_READY, or a transport error that may pass
+ *   (unavailable, deadline, internal, unknown);
+ * - `permanent`: the engine will say the same again (PROTOCOL_VIOLATION, FAILED — e.g. a
+ *   missing file —, an unspecified refusal such as an unknown channel, NOT_FOUND, ALREADY_EXISTS);
+ * - `aborted`: the call was aborted (by the manager itself on dispose or terminal entry).
+ */
+export function classifyLoadPreviewFailure(failure: EngineFailure): "retry" | "permanent" | "aborted" {
+  if (failure.kind === "rejected") {
+    return failure.code === "rejected_busy" || failure.code === "not_ready" ? "retry" : "permanent";
+  }
+  switch (failure.error) {
+    case "aborted":
+      return "aborted";
+    case "already_exists":
+    case "not_found":
+      return "permanent";
+    default:
+      return "retry";
+  }
+}
+
+/** One-line description of an engine failure for logs and fatal reasons. */
+export function describeEngineFailure(failure: EngineFailure): string {
+  if (failure.kind === "rejected") {
+    const code = failure.code.toUpperCase();
+    const violation = failure.violationReason ? ` (${failure.violationReason})` : "";
+    return `rejected ${code}${violation}${failure.message ? `: ${failure.message}` : ""}`;
+  }
+  return `error ${failure.error}${failure.message ? `: ${failure.message}` : ""}`;
+}

@@ -1,0 +1,7 @@
+/** Thrown by a {@link ScheduleSource} asked about a channel it does not know. */
+export class UnknownChannelError extends Error {
+  override readonly name = "UnknownChannelError";
+  constructor(readonly channelNumber: number) {
+    super(`Unknown channel ${channelNumber}`);
+  }
+}
