@@ -69,30 +69,3 @@ export { ChannelManager } from "./channel-manager.js";
 export { ChannelManagerStateError } from "./channel-manager-state-error.js";
 export type { LifecycleMetrics } from "./lifecycle-metrics.js";
 export { noopLifecycleMetrics } from "./lifecycle-metrics.js";
-export { ProgramDirector } from "./program-director.js";
-export {
-  DEFAULT_PROGRAM_DIRECTOR_OPTIONS,
-  resolveProgramDirectorOptions,
-} from "./program-director-types.js";
-export type {
-  ChannelSessionSnapshot,
-  DirectedChannelManager,
-  HubFactoryParams,
-  ManagerFactoryParams,
-  ProgramDirectorDeps,
-  ProgramDirectorEvent,
-  ProgramDirectorOptions,
-  SessionPhase,
-  StopOutcome,
-  TunedViewer,
-  TuneInViewer,
-  ViewerLeaveCause,
-} from "./program-director-types.js";
-export {
-  ChannelStartError,
-  NoTunerAvailableError,
-  ShuttingDownError,
-  TuneInAbortedError,
-} from "./program-director-errors.js";
-export type { ChannelStartStage, TuneInAbortReason, TuneInErrorCode } from "./program-director-errors.js";
-export { TunerBudget } from "./tuner-budget.js";
