@@ -114,7 +114,11 @@ export interface Harness {
   readonly server: Server;
   readonly origin: string;
   readonly port: number;
+  /** Sockets accepted and not yet closed, as seen by the harness. */
   openSockets(): number;
+  /** Connections the server itself still counts. */
+  connections(): Promise<number>;
+  /** Stops listening and ends every connection; resolves once all are closed. */
   close(): Promise<void>;
 }
 
@@ -142,10 +146,13 @@ export async function startHarness(routes: readonly GuideRoute[]): Promise<Harne
     port,
     origin: `http://127.0.0.1:${port}`,
     openSockets: () => sockets.size,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    async close() {
+      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      // Keep-alive sockets from fetch would hold the server open: end them, then wait until each is gone.
+      const gone = [...sockets].map((socket) => new Promise<void>((resolve) => socket.once("close", () => resolve())));
+      server.closeAllConnections();
+      await Promise.all([closed, ...gone]);
+    },
+    connections: () => new Promise<number>((resolve, reject) => server.getConnections((e, n) => (e ? reject(e) : resolve(n)))),
   };
 }
