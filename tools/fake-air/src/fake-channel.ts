@@ -1,0 +1,155 @@
+import { createConnection, type Socket } from "node:net";
+import { type LoadedSegment, openSegmentSource } from "./media/asset-library.js";
+import { ChannelWriter } from "./media/channel-writer.js";
+
+/** What the fake knows about one channel (plain data, for tests and the control server). */
+export interface ChannelState {
+  channelId: number;
+  /** StartChannel succeeded and StopChannel has not run since. */
+  started: boolean;
+  /** A media socket is connected. */
+  attached: boolean;
+  /** Socket path of the current attachment. */
+  endpoint: string | undefined;
+  previewLoaded: boolean;
+  /** A SwitchToLive is waiting for its target (or a legacy target-0 switch answered NOT_READY). */
+  switchArmed: boolean;
+  /** A segment is on air (bytes flow whenever a socket is attached). */
+  live: boolean;
+  planHandle: string;
+  previewAssetPath: string | undefined;
+  liveAssetPath: string | undefined;
+  /** Whether the live segment plays the asset's own TS packets (`file`) or generated ones. */
+  liveSource: "file" | "synthetic" | undefined;
+  /** Successful switches so far. */
+  switchCount: number;
+  /** Bytes written to media sockets so far. */
+  bytesWritten: number;
+}
+
+/** One channel of the fake engine: playout state plus its media socket and paced writer. */
+export class FakeChannel {
+  readonly id: number;
+  started = false;
+  planHandle = "";
+  preview: LoadedSegment | undefined;
+  live: LoadedSegment | undefined;
+  switchArmed = false;
+  legacySwitchArmed = false;
+  switchCount = 0;
+  /** Aborted when the channel stops or the fake goes away; releases waiting switches. */
+  readonly lifetime = new AbortController();
+  readonly #writer = new ChannelWriter();
+  readonly #bitrateBps: number;
+  readonly #connecting = new Set<Socket>();
+  #socket: Socket | undefined;
+  #endpoint: string | undefined;
+  #liveSource: "file" | "synthetic" | undefined;
+
+  constructor(id: number, bitrateBps: number) {
+    this.id = id;
+    this.#bitrateBps = bitrateBps;
+  }
+
+  get attached(): boolean {
+    return this.#socket !== undefined;
+  }
+
+  get endpoint(): string | undefined {
+    return this.#endpoint;
+  }
+
+  /** Connects to Core's Unix socket at `path`; on success it becomes the sink (replacing any old one). */
+  async attach(path: string): Promise<{ ok: true } | { ok: false; message: string }> {
+    const socket = createConnection({ path });
+    this.#connecting.add(socket);
+    const result = await new Promise<{ ok: true } | { ok: false; message: string }>((resolve) => {
+      socket.once("connect", () => resolve({ ok: true }));
+      socket.once("error", (error) => resolve({ ok: false, message: error.message }));
+    });
+    this.#connecting.delete(socket);
+    if (!result.ok || this.lifetime.signal.aborted) {
+      socket.destroy();
+      return result.ok ? { ok: false, message: "channel went away while connecting" } : result;
+    }
+    const old = this.#socket;
+    this.#socket = socket;
+    this.#endpoint = path;
+    // A reader that goes away is not an engine error: stop writing until re-attached.
+    socket.on("error", () => undefined);
+    socket.on("close", () => {
+      if (this.#socket !== socket) return;
+      this.#socket = undefined;
+      this.#endpoint = undefined;
+      this.#writer.setSink(undefined);
+    });
+    socket.on("data", () => undefined); // Core never writes to us; drain anyway
+    this.#writer.setSink(socket);
+    old?.end();
+    return { ok: true };
+  }
+
+  /** Stops writing and closes the socket (`force`: at once; else after queued bytes). */
+  detach(force: boolean): boolean {
+    const socket = this.#socket;
+    if (socket === undefined) return false;
+    this.#socket = undefined;
+    this.#endpoint = undefined;
+    this.#writer.setSink(undefined);
+    if (force) socket.destroy();
+    else socket.end();
+    return true;
+  }
+
+  /** Abruptly destroys the media socket (a scripted fault or a crash). */
+  closeSocket(): void {
+    this.#writer.setSink(undefined);
+    this.#socket?.destroy();
+    this.#socket = undefined;
+    this.#endpoint = undefined;
+    for (const s of this.#connecting) s.destroy();
+  }
+
+  /** Promotes the preview to live; returns the output PTS where it starts. Requires a preview. */
+  switchToPreview(): number {
+    const segment = this.preview;
+    if (segment === undefined) throw new Error("no preview loaded");
+    const source = openSegmentSource(segment, this.#bitrateBps);
+    this.live = segment;
+    this.preview = undefined;
+    this.#liveSource = source.kind;
+    this.switchCount++;
+    return this.#writer.switchTo(source);
+  }
+
+  /** Releases everything at once: writer, socket, waiting switches. Idempotent. */
+  dispose(): void {
+    this.lifetime.abort();
+    this.#writer.stop();
+    this.closeSocket();
+    this.started = false;
+    this.preview = undefined;
+    this.live = undefined;
+    this.switchArmed = false;
+    this.legacySwitchArmed = false;
+  }
+
+  /** A plain-data copy of the state. */
+  snapshot(): ChannelState {
+    return {
+      channelId: this.id,
+      started: this.started,
+      attached: this.attached,
+      endpoint: this.#endpoint,
+      previewLoaded: this.preview !== undefined,
+      switchArmed: this.switchArmed,
+      live: this.live !== undefined,
+      planHandle: this.planHandle,
+      previewAssetPath: this.preview?.assetPath,
+      liveAssetPath: this.live?.assetPath,
+      liveSource: this.live === undefined ? undefined : this.#liveSource,
+      switchCount: this.switchCount,
+      bytesWritten: this.#writer.bytesWritten,
+    };
+  }
+}
