@@ -69,3 +69,42 @@ export { ChannelManager } from "./channel-manager.js";
 export { ChannelManagerStateError } from "./channel-manager-state-error.js";
 export type { LifecycleMetrics } from "./lifecycle-metrics.js";
 export { noopLifecycleMetrics } from "./lifecycle-metrics.js";
+export { ProgramDirector } from "./program-director.js";
+export {
+  DEFAULT_PROGRAM_DIRECTOR_OPTIONS,
+  resolveProgramDirectorOptions,
+} from "./program-director-types.js";
+export type {
+  ChannelSessionSnapshot,
+  DirectedChannelManager,
+  HubFactoryParams,
+  ManagerFactoryParams,
+  ProgramDirectorDeps,
+  ProgramDirectorEvent,
+  ProgramDirectorOptions,
+  SessionPhase,
+  StopOutcome,
+  TunedViewer,
+  TuneInViewer,
+  ViewerLeaveCause,
+} from "./program-director-types.js";
+export {
+  ChannelStartError,
+  NoTunerAvailableError,
+  ShuttingDownError,
+  TuneInAbortedError,
+} from "./program-director-errors.js";
+export type { ChannelStartStage, TuneInAbortReason, TuneInErrorCode } from "./program-director-errors.js";
+export { TunerBudget } from "./tuner-budget.js";
+
+// Lineup schedule (CONTRACTS.md section A)
+export type { Lineup, LineupAsset, LineupChannel } from "./lineup/lineup-types.js";
+export type { LineupIssue } from "./lineup/lineup-error.js";
+export { LineupError } from "./lineup/lineup-error.js";
+export { parseLineup, parseLineupJson } from "./lineup/parse-lineup.js";
+export { formatRational, parseRational } from "./lineup/parse-rational.js";
+export { checkMediaPath, resolveMediaPath } from "./lineup/media-path.js";
+export type { LineupSchedule, LineupScheduleOptions } from "./lineup/lineup-schedule.js";
+export { MAX_SEGMENTS_PER_QUERY, createLineupSchedule } from "./lineup/lineup-schedule.js";
+export type { LoadedLineup } from "./lineup/load-lineup-file.js";
+export { loadLineupFile } from "./lineup/load-lineup-file.js";
