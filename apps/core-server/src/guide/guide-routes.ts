@@ -11,9 +11,13 @@ import { renderM3u } from "./m3u.js";
 import { createRenderCache, type RenderCache } from "./render-cache.js";
 import { renderXmltv } from "./xmltv.js";
 
-/** One HTTP route: exact method and path (query ignored for matching), node:http handler. */
+/**
+ * One HTTP route: exact method and path (match on the pathname, ignore the query), and a
+ * node:http handler. GET handlers also answer HEAD correctly (headers, no body): route HEAD
+ * to them.
+ */
 export interface GuideRoute {
-  readonly method: "GET" | "HEAD" | "POST";
+  readonly method: "GET" | "POST";
   readonly path: string;
   /** Answers the request completely; never rejects (failures become problem responses). */
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
@@ -38,7 +42,7 @@ const XML = "application/xml; charset=utf-8";
 const M3U = "audio/x-mpegurl; charset=utf-8";
 
 /**
- * Builds the playlist, guide and HDHomeRun routes: GET and HEAD of /playlist.m3u, /guide.xml,
+ * Builds the playlist, guide and HDHomeRun routes: GET (and HEAD) of /playlist.m3u, /guide.xml,
  * /discover.json, /lineup.json, /lineup_status.json, /device.xml, and POST /lineup.post (a
  * no-op channel scan that media servers may trigger). M3U, lineup and guide bodies are cached
  * per lineup version, base URL and (bucketed) window. Throws {@link GuideConfigError} for a
@@ -64,12 +68,13 @@ export function createGuideRoutes(deps: GuideRoutesDeps, optionsInput?: GuideRou
         await answer(req, res, baseUrl);
       } catch (error) {
         if (error instanceof BaseUrlError) {
-          sendProblem(req, res, { status: 400, title: "Bad Request", code: error.code, detail: "the request's host header is not a valid host[:port]" });
+          const detail = error.code === "invalid_forwarded_proto" ? "X-Forwarded-Proto must be http or https" : "the request's host is not a valid host[:port]";
+          sendProblem(req, res, { code: "bad-request", reason: error.code, detail });
           return;
         }
         logger?.error({ err: error, url: req.url }, "guide route failed");
         if (res.headersSent) res.destroy();
-        else sendProblem(req, res, { status: 500, title: "Internal Server Error", code: "guide_render_failed", detail: "the guide could not be rendered" });
+        else sendProblem(req, res, { code: "internal", reason: "guide_render_failed", detail: "the guide could not be rendered" });
       }
     };
 
@@ -87,7 +92,7 @@ export function createGuideRoutes(deps: GuideRoutesDeps, optionsInput?: GuideRou
     const query = new URL(req.url ?? "/", "http://localhost").searchParams;
     const parsed = parseGuideWindow(query, deps.clock.now(), options.window);
     if (!parsed.ok) {
-      sendProblem(req, res, { status: 400, title: "Bad Request", code: "invalid_guide_window", detail: parsed.problem.detail, param: parsed.problem.param });
+      sendProblem(req, res, { code: "bad-request", reason: "invalid_guide_window", detail: parsed.problem.detail, param: parsed.problem.param });
       return;
     }
     const { fromMs, toMs } = parsed.window;
@@ -116,16 +121,13 @@ export function createGuideRoutes(deps: GuideRoutesDeps, optionsInput?: GuideRou
     res.end();
   });
 
-  const routes: GuideRoute[] = [];
-  const getAndHead = (path: string, handle: GuideRoute["handle"]) => {
-    routes.push({ method: "GET", path, handle }, { method: "HEAD", path, handle });
-  };
-  getAndHead("/playlist.m3u", playlist);
-  getAndHead("/guide.xml", guide);
-  getAndHead("/discover.json", discover);
-  getAndHead("/lineup.json", lineupJson);
-  getAndHead("/lineup_status.json", lineupStatus);
-  getAndHead("/device.xml", deviceXml);
-  routes.push({ method: "POST", path: "/lineup.post", handle: lineupPost });
-  return routes;
+  return [
+    { method: "GET", path: "/playlist.m3u", handle: playlist },
+    { method: "GET", path: "/guide.xml", handle: guide },
+    { method: "GET", path: "/discover.json", handle: discover },
+    { method: "GET", path: "/lineup.json", handle: lineupJson },
+    { method: "GET", path: "/lineup_status.json", handle: lineupStatus },
+    { method: "GET", path: "/device.xml", handle: deviceXml },
+    { method: "POST", path: "/lineup.post", handle: lineupPost },
+  ];
 }

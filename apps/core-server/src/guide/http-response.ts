@@ -11,14 +11,18 @@ const GZIP_MIN_BYTES = 1024;
 // Every body here depends on the address the client used, so shared caches must key on it.
 const VARY = "Accept-Encoding, Host, X-Forwarded-Host, X-Forwarded-Proto";
 
-/** An RFC 9457 problem body; `code` is a stable machine-readable reason. */
+/**
+ * An RFC 9457 problem, in the server's shape: `type` is `urn:retrovue:problem:<code>` with a
+ * code from the server's catalogue ("bad-request", "internal"); `reason` says which rule failed.
+ */
 export interface Problem {
-  readonly status: number;
-  readonly title: string;
-  readonly code: string;
+  readonly code: "bad-request" | "internal";
   readonly detail: string;
-  readonly [extension: string]: unknown;
+  readonly reason: string;
+  readonly [extension: string]: string;
 }
+
+const PROBLEM_TITLES = { "bad-request": { status: 400, title: "Bad request" }, internal: { status: 500, title: "Internal server error" } } as const;
 
 function etagMatches(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
@@ -71,27 +75,25 @@ export async function sendCachedBody(
   res.end(req.method === "HEAD" ? undefined : body);
 }
 
-/** Sends `value` as JSON (200 unless `status`), uncached, no body for HEAD. */
-export function sendJson(req: IncomingMessage, res: ServerResponse, value: unknown, status = 200, contentType = "application/json; charset=utf-8"): void {
-  const body = Buffer.from(JSON.stringify(value), "utf8");
+/** Sends `value` as JSON (200), uncached, no body for HEAD. */
+export function sendJson(req: IncomingMessage, res: ServerResponse, value: unknown): void {
+  sendText(req, res, JSON.stringify(value), "application/json; charset=utf-8");
+}
+
+/** Sends an uncached text body (XML, JSON), status 200, no body for HEAD. */
+export function sendText(req: IncomingMessage, res: ServerResponse, text: string, contentType: string, status = 200): void {
+  const body = Buffer.from(text, "utf8");
   res.statusCode = status;
   res.setHeader("Content-Type", contentType);
   res.setHeader("Content-Length", body.length);
-  res.setHeader("Cache-Control", "no-cache");
+  res.setHeader("Cache-Control", status === 200 ? "no-cache" : "no-store");
   res.end(req.method === "HEAD" ? undefined : body);
 }
 
-/** Sends an uncached text body (XML, etc.), no body for HEAD. */
-export function sendText(req: IncomingMessage, res: ServerResponse, text: string, contentType: string): void {
-  const body = Buffer.from(text, "utf8");
-  res.statusCode = 200;
-  res.setHeader("Content-Type", contentType);
-  res.setHeader("Content-Length", body.length);
-  res.setHeader("Cache-Control", "no-cache");
-  res.end(req.method === "HEAD" ? undefined : body);
-}
-
-/** Sends an `application/problem+json` body (RFC 9457) with the problem's status. */
+/** Sends an `application/problem+json` body (RFC 9457) with the code's status. */
 export function sendProblem(req: IncomingMessage, res: ServerResponse, problem: Problem): void {
-  sendJson(req, res, { type: "about:blank", ...problem }, problem.status, "application/problem+json; charset=utf-8");
+  const { code, detail, ...extensions } = problem;
+  const { status, title } = PROBLEM_TITLES[code];
+  const body = { type: `urn:retrovue:problem:${code}`, title, status, detail, ...extensions };
+  sendText(req, res, JSON.stringify(body), "application/problem+json", status);
 }

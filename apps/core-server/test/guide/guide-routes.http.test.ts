@@ -126,9 +126,9 @@ describe("guide routes over HTTP", () => {
     for (const query of ["hours=0", "from=2026-01-01T00:00:00Z&to=2026-01-09T00:00:00Z", "from=nope", "to=2026-01-01T00:00:00Z&from=2026-01-02T00:00:00Z"]) {
       const res = await fetch(`${harness.origin}/guide.xml?${query}`);
       expect(res.status, query).toBe(400);
-      expect(res.headers.get("content-type")).toBe("application/problem+json; charset=utf-8");
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
       const problem = (await res.json()) as Record<string, unknown>;
-      expect(problem).toMatchObject({ type: "about:blank", status: 400, code: "invalid_guide_window" });
+      expect(problem).toMatchObject({ type: "urn:retrovue:problem:bad-request", title: "Bad request", status: 400, reason: "invalid_guide_window" });
       expect(typeof problem.detail).toBe("string");
     }
   });
@@ -214,11 +214,11 @@ describe("guide routes over HTTP", () => {
     for (const path of ["/playlist.m3u", "/guide.xml", "/discover.json", "/lineup.json", "/device.xml"]) {
       const res = await raw(harness.port, "GET", path, { host: 'evil"><script>x</script>' });
       expect(res.status, path).toBe(400);
-      expect(JSON.parse(res.body)).toMatchObject({ status: 400, code: "invalid_host" });
+      expect(JSON.parse(res.body)).toMatchObject({ type: "urn:retrovue:problem:bad-request", status: 400, reason: "invalid_host" });
       expect(res.body).not.toContain("<script>");
     }
     const forwarded = await raw(harness.port, "GET", "/playlist.m3u", { "x-forwarded-host": "a\"b" });
-    expect(JSON.parse(forwarded.body)).toMatchObject({ code: "invalid_forwarded_host" });
+    expect(JSON.parse(forwarded.body)).toMatchObject({ reason: "invalid_forwarded_host" });
     expect(cache.stats().entries).toBe(0);
   });
 
@@ -235,7 +235,7 @@ describe("guide routes over HTTP", () => {
     current = { ...lineup, version: "broken", channels: [...lineup.channels, { number: 99, name: "Ghost" }] };
     const res = await fetch(`${harness.origin}/guide.xml`);
     expect(res.status).toBe(500);
-    expect(await res.json()).toMatchObject({ status: 500, code: "guide_render_failed" });
+    expect(await res.json()).toMatchObject({ type: "urn:retrovue:problem:internal", status: 500, reason: "guide_render_failed" });
     current = lineup;
     expect((await fetch(`${harness.origin}/guide.xml`)).status).toBe(200);
   });
@@ -244,15 +244,15 @@ describe("guide routes over HTTP", () => {
 describe("createGuideRoutes()", () => {
   const deps = { lineup: () => sampleLineup(), clock: { now: () => NOW }, deviceId: "12345674", tunerCount: 2 };
 
-  it("mounts GET and HEAD for each endpoint plus POST /lineup.post", () => {
+  it("mounts a GET for each endpoint plus POST /lineup.post", () => {
     const routes = createGuideRoutes(deps);
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual([
-      "GET /playlist.m3u", "HEAD /playlist.m3u",
-      "GET /guide.xml", "HEAD /guide.xml",
-      "GET /discover.json", "HEAD /discover.json",
-      "GET /lineup.json", "HEAD /lineup.json",
-      "GET /lineup_status.json", "HEAD /lineup_status.json",
-      "GET /device.xml", "HEAD /device.xml",
+      "GET /playlist.m3u",
+      "GET /guide.xml",
+      "GET /discover.json",
+      "GET /lineup.json",
+      "GET /lineup_status.json",
+      "GET /device.xml",
       "POST /lineup.post",
     ]);
   });

@@ -109,7 +109,7 @@ export function parseM3u(text: string): { header: Record<string, string>; entrie
   return { header: header.attrs, entries };
 }
 
-/** A tiny router over node:http mounting routes as the server will (method + exact pathname). */
+/** A tiny router over node:http mounting routes as the server will (method + exact pathname, HEAD → GET). */
 export interface Harness {
   readonly server: Server;
   readonly origin: string;
@@ -127,7 +127,9 @@ export async function startHarness(routes: readonly GuideRoute[]): Promise<Harne
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    const route = routes.find((r) => r.method === req.method && r.path === path);
+    // As the server's router does: HEAD goes to the GET handler.
+    const method = req.method === "HEAD" ? "GET" : req.method;
+    const route = routes.find((r) => r.method === method && r.path === path);
     if (route === undefined) {
       res.statusCode = 404;
       res.end();
