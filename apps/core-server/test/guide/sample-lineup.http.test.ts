@@ -39,7 +39,7 @@ describe("guide routes over the shipped sample lineup", () => {
     const channels = loaded.lineup.channels;
     const m3u = parseM3u(await (await fetch(`${origin}/playlist.m3u`)).text());
     const hdhr = (await (await fetch(`${origin}/lineup.json`)).json()) as Array<{ GuideNumber: string; GuideName: string; URL: string }>;
-    const tv = (parseXml(await (await fetch(`${origin}/guide.xml`)).text()) as unknown as ParsedXmltv).tv;
+    const tv = (parseXml(await (await fetch(`${origin}/guide.xml?hours=1`)).text()) as unknown as ParsedXmltv).tv;
 
     expect(m3u.entries.map((e) => [e.attrs["tvg-id"], e.attrs["tvg-name"], e.attrs["group-title"], e.url])).toEqual(
       channels.map((c) => [String(c.number), c.name, c.group, `${origin}/channels/${c.number}/stream.ts`]),
