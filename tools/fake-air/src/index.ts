@@ -40,3 +40,9 @@ export {
   TS_PACKET_SIZE,
   unwrapTimestamps,
 } from "./mpegts/index.js";
+
+// Driving a fake in another process.
+export type { ControlServer } from "./control-server.js";
+export { startControlServer } from "./control-server.js";
+export type { FakeAirCliArgs } from "./cli-args.js";
+export { CliArgsError, FAKE_AIR_USAGE, parseFakeAirArgs } from "./cli-args.js";

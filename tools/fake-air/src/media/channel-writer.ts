@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
 import { PCR_HZ } from "../mpegts/constants.js";
+import { OutputTimeline } from "./output-timeline.js";
 import type { SegmentSource } from "./segment-source.js";
-import { type OutputPacket, TsRewriter } from "./ts-rewriter.js";
 
 /** Options of {@link ChannelWriter}. */
 export interface ChannelWriterOptions {
@@ -14,24 +14,17 @@ export interface ChannelWriterOptions {
 }
 
 const MS_27 = PCR_HZ / 1000;
-// Packets a tick may pull from a source (guards against a source whose time stands still).
-const MAX_PACKETS_PER_TICK = 50_000;
-// A splice waits at most this many packets of the old source for a frame start.
-const MAX_SPLICE_WAIT_PACKETS = 5_000;
 // Behind by more than this (event-loop stall, slow reader) → skip ahead instead of bursting.
 const MAX_BEHIND_27 = PCR_HZ;
 
 /**
- * Paced MPEG-TS output of one channel: pulls packets from the live source through a
- * {@link TsRewriter} and writes them to the sink in real time (by output PCR time), every
- * `tickMs`. Writes nothing until the first {@link switchTo} and while no sink is set.
+ * Paced MPEG-TS output of one channel: every `tickMs` it writes the {@link OutputTimeline}'s
+ * packets that are due by real time (output PCR time). Writes nothing until the first
+ * {@link switchTo} and while no sink is set.
  */
 export class ChannelWriter {
   readonly #options: ChannelWriterOptions;
-  readonly #rewriter = new TsRewriter();
-  #queue: OutputPacket[] = [];
-  #head = 0;
-  #source: SegmentSource | undefined;
+  readonly #timeline = new OutputTimeline();
   #sink: Writable | undefined;
   #timer: NodeJS.Timeout | undefined;
   #wallStartMs = 0;
@@ -49,34 +42,21 @@ export class ChannelWriter {
     return this.#bytesWritten;
   }
 
-  /** True once a source is live. */
-  get live(): boolean {
-    return this.#source !== undefined;
-  }
-
-  /**
-   * Makes `source` the live source. After the first switch, the old source plays on to its next
-   * frame start (a clean splice), then `source` follows on the same continuous timeline.
-   * Returns the output PTS (90 kHz, 33-bit) at which `source` starts.
-   */
+  /** Makes `source` live (see {@link OutputTimeline.switchTo}); returns the output PTS where it starts. */
   switchTo(source: SegmentSource): number {
     if (this.#stopped) return 0;
-    const old = this.#source;
-    if (old !== undefined) {
-      for (let n = 0; n < MAX_SPLICE_WAIT_PACKETS && !old.peek().frameStart; n++) this.#enqueue(old, old.next());
-    }
-    this.#source = source;
-    this.#enqueue(source, source.next());
-    if (old === undefined) this.#rebase();
+    const first = !this.#timeline.live;
+    const pts = this.#timeline.switchTo(source);
+    if (first) this.#rebase();
     this.#schedule();
-    return this.#rewriter.runStartPts90;
+    return pts;
   }
 
-  /** Sets (or clears) where bytes go. A new sink starts with PAT/PMT, from the current position. */
+  /** Sets (or clears) where bytes go. A new sink starts with PAT/PMT at the next frame start. */
   setSink(sink: Writable | undefined): void {
     this.#sink = sink;
     if (sink !== undefined) {
-      this.#rewriter.forcePsi();
+      this.#timeline.resync();
       this.#rebase();
     }
     this.#schedule();
@@ -86,29 +66,18 @@ export class ChannelWriter {
   stop(): void {
     this.#stopped = true;
     this.#sink = undefined;
-    this.#source = undefined;
-    this.#queue = [];
-    this.#head = 0;
+    this.#timeline.clear();
     this.#schedule();
   }
 
-  #enqueue(source: SegmentSource, packet: ReturnType<SegmentSource["next"]>): void {
-    for (const p of this.#rewriter.rewrite(packet, source.program)) this.#queue.push(p);
-  }
-
-  #nextTime27(): number {
-    const queued = this.#queue[this.#head];
-    return queued !== undefined ? queued.time27 : this.#rewriter.lastTime27;
-  }
-
   #rebase(): void {
-    this.#outStart27 = this.#nextTime27();
+    this.#outStart27 = this.#timeline.nextTime27;
     this.#lastWritten27 = this.#outStart27;
     this.#wallStartMs = Date.now();
   }
 
   #schedule(): void {
-    const run = !this.#stopped && this.#source !== undefined && this.#sink !== undefined;
+    const run = !this.#stopped && this.#timeline.live && this.#sink !== undefined;
     if (run && this.#timer === undefined) {
       this.#timer = setInterval(() => this.#tick(), this.#options.tickMs);
       this.#tick();
@@ -120,32 +89,17 @@ export class ChannelWriter {
 
   #tick(): void {
     const sink = this.#sink;
-    const source = this.#source;
-    if (sink === undefined || source === undefined || sink.destroyed || !sink.writable) return;
+    if (sink === undefined || sink.destroyed || !sink.writable) return;
     if (sink.writableLength > this.#options.maxBacklogBytes) return;
-    let target = this.#outStart27 + (Date.now() - this.#wallStartMs) * MS_27 + this.#options.prerollMs * MS_27;
-    if (target - this.#lastWritten27 > MAX_BEHIND_27 + this.#options.prerollMs * MS_27) {
-      this.#wallStartMs += (target - this.#lastWritten27 - this.#options.prerollMs * MS_27) / MS_27;
-      target = this.#lastWritten27 + this.#options.prerollMs * MS_27;
+    const preroll27 = this.#options.prerollMs * MS_27;
+    let target = this.#outStart27 + (Date.now() - this.#wallStartMs) * MS_27 + preroll27;
+    if (target - this.#lastWritten27 > MAX_BEHIND_27 + preroll27) {
+      this.#wallStartMs += (target - this.#lastWritten27 - preroll27) / MS_27;
+      target = this.#lastWritten27 + preroll27;
     }
-    for (let n = 0; n < MAX_PACKETS_PER_TICK; n++) {
-      const last = this.#queue[this.#queue.length - 1];
-      if (last !== undefined && this.#queue.length > this.#head && last.time27 > target) break;
-      this.#enqueue(source, source.next());
-    }
-    const chunks: Buffer[] = [];
-    while (this.#head < this.#queue.length) {
-      const p = this.#queue[this.#head] as OutputPacket;
-      if (p.time27 > target) break;
-      chunks.push(p.data);
-      this.#lastWritten27 = p.time27;
-      this.#head++;
-    }
-    if (this.#head > 1024) {
-      this.#queue = this.#queue.slice(this.#head);
-      this.#head = 0;
-    }
+    const chunks = this.#timeline.takeUntil(target);
     if (chunks.length === 0) return;
+    this.#lastWritten27 = Math.max(this.#lastWritten27, this.#timeline.nextTime27);
     const bytes = Buffer.concat(chunks);
     this.#bytesWritten += bytes.length;
     sink.write(bytes);
