@@ -1,1 +1,53 @@
-export {};
+/**
+ * @retrovue/core-server — the RetroVue Core server: HTTP API, metrics, logs, engine
+ * hosting and graceful shutdown. `main.ts` is the command-line entry; this module is the
+ * composition API for embedding and tests.
+ */
+export type { CoreServer, CoreServerDeps, ServerContext } from "./app/create-core-server.js";
+export { createCoreServer, createStandardComponents } from "./app/create-core-server.js";
+export type { ServerComponent } from "./app/server-component.js";
+export type { ReadinessCheck, ReadinessReport, ReadinessResult } from "./app/readiness.js";
+export { evaluateReadiness } from "./app/readiness.js";
+export { StartupError } from "./app/startup-error.js";
+export { SERVER_VERSION } from "./app/server-version.js";
+
+export type {
+  AirConfig,
+  AirMode,
+  ConcurrencyPolicy,
+  EmbeddedAirForm,
+  HttpConfig,
+  LimitsConfig,
+  LogLevel,
+  ServerConfig,
+} from "./config/server-config.js";
+export type { ConfigInput, ParsedCommandLine } from "./config/parse-config.js";
+export { parseCommandLine, parseConfig } from "./config/parse-config.js";
+export type { ConfigProblem } from "./config/config-error.js";
+export { ConfigError } from "./config/config-error.js";
+export { configUsage } from "./config/config-options.js";
+export type { AdminTokenSource, ResolvedAdminToken } from "./config/admin-token.js";
+export { ADMIN_TOKEN_FILE, resolveAdminToken } from "./config/admin-token.js";
+export { fakeAirCliPath, sampleLineupPath } from "./config/default-paths.js";
+
+export type { HttpMethod, RequestContext, Route, RouteHandler, RouteOptions, RouteParams } from "./http/route.js";
+export { route } from "./http/route.js";
+export type { Router, RouteMatch } from "./http/router.js";
+export { createRouter } from "./http/router.js";
+export type { Reply } from "./http/reply.js";
+export { handled, json, noContent, text } from "./http/reply.js";
+export type { HttpProblemOptions, JsonValue, ProblemCode } from "./http/http-problem.js";
+export { HttpProblem, PROBLEM_CATALOGUE, PROBLEM_CONTENT_TYPE, problemType } from "./http/http-problem.js";
+export type { ProblemMapping } from "./http/error-to-problem.js";
+export { ERROR_TABLE, toHttpProblem } from "./http/error-to-problem.js";
+export type { HttpServer, HttpServerOptions, ListenAddress, RequestDoneInfo } from "./http/http-server.js";
+export { ListenError, createHttpServer } from "./http/http-server.js";
+
+export type { LoggerOptions } from "./logging/create-logger.js";
+export { createLogger } from "./logging/create-logger.js";
+export type { ServerMetrics, ServerMetricsOptions } from "./metrics/server-metrics.js";
+export { createServerMetrics } from "./metrics/server-metrics.js";
+export { createLifecycleMetrics } from "./metrics/lifecycle-metrics.js";
+
+export type { TsElementaryStream, TsProbe } from "./media/ts-probe.js";
+export { probeTransportStream } from "./media/ts-probe.js";

@@ -1,0 +1,218 @@
+import { mkdirSync } from "node:fs";
+import type { Logger } from "pino";
+import { systemClock, type Clock } from "@retrovue/core-runtime";
+import { ConfigError } from "../config/config-error.js";
+import { resolveAdminToken, type ResolvedAdminToken } from "../config/admin-token.js";
+import type { ServerConfig } from "../config/server-config.js";
+import { ERROR_TABLE, type ProblemMapping } from "../http/error-to-problem.js";
+import { createHttpServer, type ListenAddress } from "../http/http-server.js";
+import type { Route } from "../http/route.js";
+import { createRouter } from "../http/router.js";
+import { createLogger } from "../logging/create-logger.js";
+import { createServerMetrics, type ServerMetrics } from "../metrics/server-metrics.js";
+import { createHealthRoutes } from "../routes/health-routes.js";
+import { createMetricsRoutes } from "../routes/metrics-routes.js";
+import type { ReadinessCheck } from "./readiness.js";
+import type { ServerComponent } from "./server-component.js";
+import { SERVER_VERSION } from "./server-version.js";
+import { StartupError } from "./startup-error.js";
+
+/** Shared services every component is built with. */
+export interface ServerContext {
+  readonly config: ServerConfig;
+  readonly logger: Logger;
+  readonly metrics: ServerMetrics;
+  readonly clock: Clock;
+}
+
+/** Optional collaborators of {@link createCoreServer}; each defaults to the production one. */
+export interface CoreServerDeps {
+  /** Default: pino at `config.logLevel` (pretty on a TTY). */
+  readonly logger?: Logger;
+  /** Default: a new registry with every server metric. */
+  readonly metrics?: ServerMetrics;
+  /** Default: the system clock. */
+  readonly clock?: Clock;
+  /**
+   * Builds the server's components from the shared context, in start order (the default
+   * builds the standard set for `config`). Tests and later phases pass their own.
+   */
+  readonly components?: (context: ServerContext) => readonly ServerComponent[];
+  /** Rows added in front of the default error → problem table. */
+  readonly errorMappings?: readonly ProblemMapping[];
+}
+
+/** A configured server: {@link CoreServer.listen} starts it, {@link CoreServer.close} ends it. */
+export interface CoreServer {
+  /**
+   * Prepares the data dir and admin token, starts every component in order, then
+   * listens. On failure, whatever started is closed again before the error is thrown.
+   * @throws ConfigError (data dir unusable), StartupError (a component), ListenError (port).
+   */
+  listen(): Promise<ListenAddress>;
+  /**
+   * Graceful shutdown (LIFECYCLE.md): stop admitting (new requests get 503, streams are
+   * told to end), close components in reverse order, then close HTTP, letting responses
+   * finish; anything still open after `config.shutdownTimeoutMs` is forced. Idempotent.
+   */
+  close(): Promise<void>;
+  /** Alias of {@link CoreServer.close} for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
+  /** Where it listens, once listening. */
+  readonly address: ListenAddress | undefined;
+  /** The operator token in force, once listening (`source: "generated"` → show it once). */
+  readonly adminToken: ResolvedAdminToken | undefined;
+  readonly config: ServerConfig;
+  readonly logger: Logger;
+  readonly metrics: ServerMetrics;
+  /** Open HTTP connections (0 after close). */
+  readonly openConnections: number;
+}
+
+/** Builds the standard components for a config (phase 1: none; the engine host comes next). */
+export function createStandardComponents(_context: ServerContext): ServerComponent[] {
+  return [];
+}
+
+/**
+ * Composes the server from a validated config: logger, metrics, components, routes
+ * (health, metrics, then each component's), and the HTTP layer. Nothing starts until
+ * {@link CoreServer.listen}.
+ * @throws Error if two routes collide (a programming error).
+ */
+export function createCoreServer(config: ServerConfig, deps: CoreServerDeps = {}): CoreServer {
+  const logger = deps.logger ?? createLogger({ level: config.logLevel });
+  const metrics = deps.metrics ?? createServerMetrics();
+  const clock = deps.clock ?? systemClock;
+  const context: ServerContext = { config, logger, metrics, clock };
+  const components = (deps.components ?? createStandardComponents)(context);
+
+  let startedAtMs: number | undefined;
+  let adminToken: ResolvedAdminToken | undefined;
+  const started: ServerComponent[] = [];
+  const readinessChecks: ReadinessCheck[] = [
+    { name: "http", check: () => (http.shuttingDown ? { ok: false, detail: "shutting down" } : startedAtMs === undefined ? { ok: false, detail: "starting" } : { ok: true }) },
+    ...components.flatMap((c) => (c.readiness === undefined ? [] : [c.readiness])),
+  ];
+
+  const routes: Route[] = [
+    ...createHealthRoutes({
+      readinessChecks: () => readinessChecks,
+      startedAtMs: () => startedAtMs,
+      now: () => clock.now(),
+      checkTimeoutMs: 2_000,
+      version: SERVER_VERSION,
+    }),
+    ...createMetricsRoutes(metrics),
+    ...components.flatMap((c) => c.routes ?? []),
+  ];
+  const http = createHttpServer({
+    host: config.host,
+    port: config.port,
+    limits: config.http,
+    logger: logger.child({ component: "http" }),
+    router: createRouter(routes),
+    errorTable: [...(deps.errorMappings ?? []), ...ERROR_TABLE],
+    onRequestDone: (info) => metrics.httpRequests.inc({ route: info.route, method: info.method, status: String(info.status) }),
+  });
+
+  let listenPromise: Promise<ListenAddress> | undefined;
+  let closePromise: Promise<void> | undefined;
+
+  async function closeComponents(list: readonly ServerComponent[]): Promise<void> {
+    for (const component of [...list].reverse()) {
+      try {
+        await component.close();
+        logger.debug({ component: component.name }, "component closed");
+      } catch (error) {
+        logger.error({ component: component.name, err: error }, "component failed to close");
+      }
+    }
+  }
+
+  async function start(): Promise<ListenAddress> {
+    try {
+      mkdirSync(config.dataDir, { recursive: true });
+      mkdirSync(config.logDir, { recursive: true });
+      adminToken = resolveAdminToken(config.dataDir, config.adminToken);
+    } catch (error) {
+      throw new ConfigError([
+        { option: "--data-dir / RETROVUE_DATA_DIR", message: `cannot use ${config.dataDir}: ${(error as Error).message}` },
+      ]);
+    }
+    for (const component of components) {
+      const t0 = clock.now();
+      try {
+        // Registered before start: a component whose start failed half-way still gets close().
+        started.push(component);
+        await component.start?.();
+      } catch (error) {
+        await closeComponents(started);
+        throw new StartupError(component.name, { cause: error });
+      }
+      logger.debug({ component: component.name, durationMs: clock.now() - t0 }, "component started");
+    }
+    try {
+      const address = await http.listen();
+      startedAtMs = clock.now();
+      logger.info(
+        { url: address.url, airMode: config.air.mode, lineup: config.lineupPath, dataDir: config.dataDir, version: SERVER_VERSION },
+        "RetroVue Core listening",
+      );
+      return address;
+    } catch (error) {
+      await closeComponents(started);
+      throw error;
+    }
+  }
+
+  async function shutdown(): Promise<void> {
+    const t0 = clock.now();
+    logger.info({ components: started.map((c) => c.name) }, "shutting down");
+    http.beginShutdown();
+    for (const component of started) component.beginShutdown?.();
+    // The components' close is bounded: a hung engine or director must not keep the process alive.
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), config.shutdownTimeoutMs);
+    });
+    const outcome = await Promise.race([closeComponents(started).then(() => "done" as const), bound]);
+    clearTimeout(timer);
+    if (outcome === "timeout") logger.warn({ timeoutMs: config.shutdownTimeoutMs }, "components did not close in time; forcing");
+    const remainingMs = Math.max(500, config.shutdownTimeoutMs - (clock.now() - t0));
+    await http.close(outcome === "timeout" ? 0 : remainingMs);
+    logger.info({ durationMs: clock.now() - t0 }, "shutdown complete");
+  }
+
+  const server: CoreServer = {
+    config,
+    logger,
+    metrics,
+    get address() {
+      return http.address;
+    },
+    get adminToken() {
+      return adminToken;
+    },
+    get openConnections() {
+      return http.openConnections;
+    },
+    listen() {
+      if (closePromise !== undefined) return Promise.reject(new Error("CoreServer: listen() after close()"));
+      listenPromise ??= start();
+      return listenPromise;
+    },
+    close() {
+      closePromise ??= (async () => {
+        // A close during start waits for it, so nothing it starts is left behind.
+        if (listenPromise !== undefined) await listenPromise.catch(() => undefined);
+        await shutdown();
+      })();
+      return closePromise;
+    },
+    [Symbol.asyncDispose]() {
+      return server.close();
+    },
+  };
+  return server;
+}

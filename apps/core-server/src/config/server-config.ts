@@ -1,0 +1,98 @@
+/**
+ * How Core reaches AIR:
+ * - `embedded`: a fake AIR started by the server itself (the default; see {@link EmbeddedAirForm});
+ * - `connect`: one engine address that takes many channels;
+ * - `spawn`: one engine process per channel on a free loopback port (as the real engine needs).
+ */
+export type AirMode = "embedded" | "connect" | "spawn";
+
+/** Form of the embedded fake: one in-process multi-channel engine, or one spawned process per channel. */
+export type EmbeddedAirForm = "multi" | "spawn";
+
+/** What happens when a session opens more streams than allowed (GOVERNANCE.md guarantee 8). */
+export type ConcurrencyPolicy = "terminate" | "reject";
+
+/** pino levels accepted by `--log-level`. */
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export interface AirConfig {
+  readonly mode: AirMode;
+  /** Only used when `mode` is `embedded`. Default `multi`. */
+  readonly embeddedForm: EmbeddedAirForm;
+  /** `host:port` of the engine; set exactly when `mode` is `connect`. */
+  readonly address: string | undefined;
+  /** Absolute path of the engine executable; set exactly when `mode` is `spawn`. */
+  readonly binary: string | undefined;
+  /** Default deadline of one engine call, ms. Default 5000. SwitchToLive adds its lead. */
+  readonly callTimeoutMs: number;
+  /** Spawn modes: how long a new engine process may take to answer GetVersion, ms. Default 10000. */
+  readonly readyTimeoutMs: number;
+  /** Deadline of StopChannel at teardown, ms. Default 3000. */
+  readonly stopTimeoutMs: number;
+  /** Spawn modes: wait between SIGTERM and SIGKILL, ms. Default 2000. */
+  readonly killAfterMs: number;
+}
+
+export interface LimitsConfig {
+  /** Sessions open at once across all viewers. Default 100. */
+  readonly maxSessions: number;
+  /** Open streams per session (the session's concurrency slots). Default 2. */
+  readonly maxStreamsPerSession: number;
+  /** Default `terminate` (the seed's rule); `reject` answers 429 with Retry-After. */
+  readonly concurrencyPolicy: ConcurrencyPolicy;
+  /** A session with no activity for this long is terminated (`idle_timeout`), ms. Default 120000. */
+  readonly sessionIdleTimeoutMs: number;
+  /** A session is terminated this long after creation (`max_lifetime`), ms. Default 14400000 (4 h). */
+  readonly sessionMaxLifetimeMs: number;
+  /** Extensions never push a session's lifetime past this, ms from creation. Default 86400000 (24 h). */
+  readonly sessionLifetimeCapMs: number;
+  /** Channels playing at once (engine "tuners"). Default 4. */
+  readonly maxTuners: number;
+  /** INV-TEARDOWN-GRACE-TIMEOUT-001 grace, ms. Default 10000. */
+  readonly teardownGraceMs: number;
+  /** MIN_PREFEED_LEAD_MS (1000–30000). Default 5000. */
+  readonly minPrefeedLeadMs: number;
+}
+
+export interface HttpConfig {
+  /** Largest accepted request body, bytes; more → 413. Default 65536. */
+  readonly maxBodyBytes: number;
+  /** Largest accepted request head (all header lines), bytes; more → 431. Default 16384. */
+  readonly maxHeaderBytes: number;
+  /** Time allowed to receive the request head, ms. Default 10000. */
+  readonly headersTimeoutMs: number;
+  /** Time allowed to receive the whole request (not the response), ms. Default 30000. */
+  readonly requestTimeoutMs: number;
+  /** Idle keep-alive connections are closed after this, ms. Default 5000. */
+  readonly keepAliveTimeoutMs: number;
+}
+
+/**
+ * The server's whole configuration, validated: every field is present and in range.
+ * Built by `parseConfig` from flags, env and defaults (flag beats env beats default).
+ * Paths are absolute.
+ */
+export interface ServerConfig {
+  /** Interface to listen on. Default 127.0.0.1. */
+  readonly host: string;
+  /** TCP port; 0 picks a free one. Default 8000. */
+  readonly port: number;
+  /** Directory for the SQLite file, engine logs and the generated admin token. Default ./data. */
+  readonly dataDir: string;
+  /** SQLite database file, `<dataDir>/retrovue.sqlite`. */
+  readonly databasePath: string;
+  /** Per-channel engine logs, `<dataDir>/logs`. */
+  readonly logDir: string;
+  /** Lineup file (contract A). Default: the sample lineup shipped with the server. */
+  readonly lineupPath: string;
+  readonly logLevel: LogLevel;
+  /** Lineup stream URLs work without a session (for players that cannot hold one). Default true. */
+  readonly sessionlessStreaming: boolean;
+  /** Operator bearer token if configured; otherwise read from or generated into the data dir. */
+  readonly adminToken: string | undefined;
+  /** Bound on a graceful shutdown before the rest is forced, ms. Default 15000. */
+  readonly shutdownTimeoutMs: number;
+  readonly air: AirConfig;
+  readonly limits: LimitsConfig;
+  readonly http: HttpConfig;
+}

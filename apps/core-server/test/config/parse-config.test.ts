@@ -1,0 +1,182 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError, configUsage, parseCommandLine, parseConfig, sampleLineupPath } from "../../src/index.js";
+import { cleanupTempDirs, makeTempDir } from "../support/test-server.js";
+
+afterEach(cleanupTempDirs);
+
+function problemsOf(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseConfig", () => {
+  it("starts on embedded defaults with no configuration", () => {
+    const cwd = makeTempDir();
+    const config = parseConfig({ argv: [], env: {}, cwd });
+    expect(config.host).toBe("127.0.0.1");
+    expect(config.port).toBe(8000);
+    expect(config.dataDir).toBe(join(cwd, "data"));
+    expect(config.databasePath).toBe(join(cwd, "data", "retrovue.sqlite"));
+    expect(config.logDir).toBe(join(cwd, "data", "logs"));
+    expect(config.lineupPath).toBe(sampleLineupPath());
+    expect(config.air).toMatchObject({ mode: "embedded", embeddedForm: "multi", address: undefined, binary: undefined });
+    expect(config.sessionlessStreaming).toBe(true);
+    expect(config.adminToken).toBeUndefined();
+    expect(config.limits).toEqual({
+      maxSessions: 100,
+      maxStreamsPerSession: 2,
+      concurrencyPolicy: "terminate",
+      sessionIdleTimeoutMs: 120_000,
+      sessionMaxLifetimeMs: 14_400_000,
+      sessionLifetimeCapMs: 86_400_000,
+      maxTuners: 4,
+      teardownGraceMs: 10_000,
+      minPrefeedLeadMs: 5_000,
+    });
+    expect(config.http.maxBodyBytes).toBe(65_536);
+  });
+
+  it("resolves relative paths against INIT_CWD (where `pnpm start` was typed) when no cwd is given", () => {
+    const initCwd = makeTempDir();
+    const config = parseConfig({ argv: ["--data-dir", "state"], env: { INIT_CWD: initCwd } });
+    expect(config.dataDir).toBe(join(initCwd, "state"));
+  });
+
+  it("takes a flag over its environment variable, and the variable over the default", () => {
+    const cwd = makeTempDir();
+    const env = { RETROVUE_PORT: "9000", RETROVUE_MAX_TUNERS: "2", LOG_LEVEL: "warn" };
+    const config = parseConfig({ argv: ["--port=9100"], env, cwd });
+    expect(config.port).toBe(9100);
+    expect(config.limits.maxTuners).toBe(2);
+    expect(config.logLevel).toBe("warn");
+  });
+
+  it("treats an empty environment variable as unset", () => {
+    const config = parseConfig({ argv: [], env: { AIR_ADDRESS: "", RETROVUE_PORT: " " }, cwd: makeTempDir() });
+    expect(config.air.mode).toBe("embedded");
+    expect(config.port).toBe(8000);
+  });
+
+  it("picks connect mode when only AIR_ADDRESS is set, and spawn mode when only AIR_BINARY is set", () => {
+    const cwd = makeTempDir();
+    expect(parseConfig({ argv: [], env: { AIR_ADDRESS: "127.0.0.1:50051" }, cwd }).air).toMatchObject({
+      mode: "connect",
+      address: "127.0.0.1:50051",
+    });
+    const binary = join(cwd, "retrovue_air");
+    writeFileSync(binary, "#!/bin/sh\n");
+    expect(parseConfig({ argv: [], env: { AIR_BINARY: "retrovue_air" }, cwd }).air).toMatchObject({ mode: "spawn", binary });
+  });
+
+  it("accepts the embedded fake in spawn form", () => {
+    const config = parseConfig({ argv: ["--embedded-air", "spawn"], env: { AIR_MODE: "embedded" }, cwd: makeTempDir() });
+    expect(config.air).toMatchObject({ mode: "embedded", embeddedForm: "spawn" });
+  });
+
+  it("reads boolean options from --flag, --no-flag, --flag=value and env words", () => {
+    const cwd = makeTempDir();
+    expect(parseConfig({ argv: ["--no-sessionless-streaming"], env: {}, cwd }).sessionlessStreaming).toBe(false);
+    expect(parseConfig({ argv: ["--sessionless-streaming=off"], env: {}, cwd }).sessionlessStreaming).toBe(false);
+    expect(parseConfig({ argv: ["--sessionless-streaming"], env: { RETROVUE_SESSIONLESS_STREAMING: "0" }, cwd }).sessionlessStreaming).toBe(true);
+    expect(parseConfig({ argv: [], env: { RETROVUE_SESSIONLESS_STREAMING: "no" }, cwd }).sessionlessStreaming).toBe(false);
+  });
+
+  it("lists every problem at once in one ConfigError", () => {
+    const error = problemsOf(() =>
+      parseConfig({
+        argv: ["--port", "http", "--bogus", "--air-mode", "connect", "--lineup", "missing.json", "extra", "--max-tuners=0"],
+        env: { RETROVUE_SESSIONLESS_STREAMING: "maybe" },
+        cwd: makeTempDir(),
+      }),
+    );
+    const options = error.problems.map((p) => p.option);
+    expect(options).toEqual(
+      expect.arrayContaining([
+        "--port / RETROVUE_PORT",
+        "--bogus",
+        "extra",
+        "--air-address / AIR_ADDRESS",
+        "--lineup / RETROVUE_LINEUP",
+        "--max-tuners / RETROVUE_MAX_TUNERS",
+        "--sessionless-streaming / RETROVUE_SESSIONLESS_STREAMING",
+      ]),
+    );
+    expect(error.problems).toHaveLength(7);
+    expect(error.message).toMatch(/^Invalid configuration \(7 problems\):/);
+    expect(error.message).toContain('--port / RETROVUE_PORT: must be an integer from 0 to 65535, got "http"');
+    expect(error.message).toContain("--bogus: unknown option");
+  });
+
+  it("rejects an engine setting that does not fit the AIR mode", () => {
+    const cwd = makeTempDir();
+    const error = problemsOf(() =>
+      parseConfig({ argv: ["--air-mode", "embedded"], env: { AIR_ADDRESS: "127.0.0.1:1", AIR_BINARY: "/nope/air" }, cwd }),
+    );
+    expect(error.problems.map((p) => p.message)).toEqual(
+      expect.arrayContaining([
+        "is only used when AIR_MODE=connect (AIR_MODE is embedded)",
+        "is only used when AIR_MODE=spawn (AIR_MODE is embedded)",
+      ]),
+    );
+    expect(problemsOf(() => parseConfig({ argv: ["--air-mode", "spawn"], env: {}, cwd })).problems[0]?.message).toBe(
+      "is required when AIR_MODE=spawn",
+    );
+    expect(problemsOf(() => parseConfig({ argv: ["--air-address", "nohost"], env: {}, cwd })).problems[0]?.message).toMatch(
+      /must be host:port/,
+    );
+    expect(problemsOf(() => parseConfig({ argv: ["--air-mode", "cloud"], env: {}, cwd })).problems[0]?.message).toBe(
+      'must be one of embedded, connect, spawn, got "cloud"',
+    );
+  });
+
+  it("checks ranges and cross-field rules", () => {
+    const cwd = makeTempDir();
+    const error = problemsOf(() =>
+      parseConfig({
+        argv: ["--min-prefeed-lead-ms", "999", "--session-max-lifetime-ms", "7200000", "--session-lifetime-cap-ms", "3600000"],
+        env: { RETROVUE_ADMIN_TOKEN: "short" },
+        cwd,
+      }),
+    );
+    expect(error.problems).toEqual([
+      { option: "--admin-token / RETROVUE_ADMIN_TOKEN", message: "must be 16 to 256 printable characters without spaces" },
+      { option: "--min-prefeed-lead-ms / RETROVUE_MIN_PREFEED_LEAD_MS", message: 'must be an integer from 1000 to 30000, got "999"' },
+      { option: "--session-lifetime-cap-ms / RETROVUE_SESSION_LIFETIME_CAP_MS", message: "must be at least the session max lifetime (7200000 ms)" },
+    ]);
+  });
+
+  it("rejects a data dir that is a file, a repeated flag and a flag without its value", () => {
+    const cwd = makeTempDir();
+    writeFileSync(join(cwd, "file"), "x");
+    const error = problemsOf(() => parseConfig({ argv: ["--data-dir", "file", "--port", "1", "--port", "2", "--host"], env: {}, cwd }));
+    expect(error.problems.map((p) => `${p.option}: ${p.message}`)).toEqual([
+      "--port / RETROVUE_PORT: given more than once",
+      "--host / RETROVUE_HOST: needs a value",
+      `--data-dir / RETROVUE_DATA_DIR: ${join(cwd, "file")} exists and is not a directory`,
+    ]);
+  });
+
+  it("accepts a lineup path that exists", () => {
+    const cwd = makeTempDir();
+    mkdirSync(join(cwd, "lineups"));
+    writeFileSync(join(cwd, "lineups", "mine.json"), "{}");
+    expect(parseConfig({ argv: ["--lineup", "lineups/mine.json"], env: {}, cwd }).lineupPath).toBe(join(cwd, "lineups", "mine.json"));
+  });
+});
+
+describe("parseCommandLine", () => {
+  it("answers --help instead of a config, and the usage names every flag and variable", () => {
+    expect(parseCommandLine({ argv: ["--port", "x", "--help"], env: {} })).toEqual({ kind: "help" });
+    const usage = configUsage();
+    for (const name of ["--port", "--lineup", "--data-dir", "AIR_MODE", "AIR_ADDRESS", "AIR_BINARY", "--max-sessions", "--no-sessionless-streaming"]) {
+      expect(usage).toContain(name);
+    }
+  });
+});

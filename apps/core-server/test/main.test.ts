@@ -1,0 +1,98 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanupTempDirs, makeTempDir } from "./support/test-server.js";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+const children = new Set<ReturnType<typeof spawn>>();
+
+/** Runs src/main.ts (through tsx, as the built dist/main.js would run) in a child process. */
+function runMain(argv: string[], options: { env?: Record<string, string>; onStdout?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...argv], {
+    cwd: packageDir,
+    env: { PATH: process.env.PATH ?? "", ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.add(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+    options.onStdout?.(stdout, child);
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  return new Promise((resolve) => {
+    child.on("exit", (code, signal) => {
+      children.delete(child);
+      // Let the pipes drain before reporting.
+      setImmediate(() => resolve({ code, signal, stdout, stderr }));
+    });
+  });
+}
+
+afterEach(() => {
+  for (const child of children) child.kill("SIGKILL");
+  children.clear();
+  cleanupTempDirs();
+});
+
+describe("main (the command-line entry)", () => {
+  it("exits 2 with one clear message listing every problem for invalid configuration", async () => {
+    const run = await runMain(["--port", "99999", "--frobnicate"], { env: { AIR_MODE: "cloud" } });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^retrovue-core: Invalid configuration \(3 problems\):\n/);
+    expect(run.stderr).toContain('  - --port / RETROVUE_PORT: must be an integer from 0 to 65535, got "99999"');
+    expect(run.stderr).toContain("  - --frobnicate: unknown option");
+    expect(run.stderr).toContain('  - --air-mode / AIR_MODE: must be one of embedded, connect, spawn, got "cloud"');
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("prints the usage for --help and exits 0", async () => {
+    const run = await runMain(["--help"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Usage: retrovue-core [options]");
+    expect(run.stdout).toContain("AIR_ADDRESS");
+  });
+
+  it("starts on defaults, serves /healthz, prints a generated token once, and shuts down cleanly on SIGTERM", async () => {
+    const dataDir = makeTempDir();
+    let health: Promise<Response> | undefined;
+    const run = await runMain(["--port", "0", "--data-dir", dataDir], {
+      onStdout: (text, child) => {
+        const url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(text)?.[1];
+        if (url === undefined || health !== undefined) return;
+        health = fetch(`${url}/healthz`).finally(() => child.kill("SIGTERM"));
+      },
+    });
+    expect(run.code).toBe(0);
+    expect(run.signal).toBeNull();
+    expect((await health)?.status).toBe(200);
+    expect(run.stderr).toMatch(/Operator token generated and stored in .*admin-token:\n {2}[A-Za-z0-9_-]{43}\n/);
+    const messages = run.stdout.trim().split("\n").map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages).toEqual(expect.arrayContaining(["RetroVue Core listening", "signal received; shutting down", "shutdown complete"]));
+    expect(messages.at(-1)).toBe("shutdown complete");
+  });
+
+  it("exits 1 with a clear message when the port is taken", async () => {
+    const { createServer } = await import("node:net");
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const run = await runMain(["--port", String(port), "--data-dir", makeTempDir()]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`retrovue-core: 127.0.0.1:${port} is already in use`);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
