@@ -9,26 +9,33 @@ export type BoundedResult<T> =
   | { readonly kind: "aborted" };
 
 /**
- * Waits for `work` at most `timeoutMs` on `clock`, or until `signal` aborts — whichever
+ * Waits for `work` at most `timeoutMs` on `clock` (undefined: no limit), or until `signal` aborts — whichever
  * comes first. Never rejects; the timer and the abort listener are released on every
  * path, so nothing fires after it settles. The work itself is not cancelled here (pass
  * it a signal for that); a late result is ignored.
  *
  * @internal
  */
-export function boundedWait<T>(clock: Clock, timeoutMs: number, work: Promise<T>, signal?: AbortSignal): Promise<BoundedResult<T>> {
+export function boundedWait<T>(
+  clock: Clock,
+  timeoutMs: number | undefined,
+  work: Promise<T>,
+  signal?: AbortSignal,
+): Promise<BoundedResult<T>> {
   if (signal?.aborted) return Promise.resolve({ kind: "aborted" });
   return new Promise((resolve) => {
+    let settled = false;
     let timer: TimerHandle | undefined;
     const settle = (result: BoundedResult<T>): void => {
-      if (timer === undefined) return;
-      clock.clearTimeout(timer);
+      if (settled) return;
+      settled = true;
+      if (timer !== undefined) clock.clearTimeout(timer);
       timer = undefined;
       signal?.removeEventListener("abort", onAbort);
       resolve(result);
     };
     const onAbort = (): void => settle({ kind: "aborted" });
-    timer = clock.setTimeout(() => settle({ kind: "timeout" }), timeoutMs);
+    if (timeoutMs !== undefined) timer = clock.setTimeout(() => settle({ kind: "timeout" }), timeoutMs);
     signal?.addEventListener("abort", onAbort, { once: true });
     work.then(
       (value) => settle({ kind: "done", value }),

@@ -48,6 +48,8 @@ interface EngineRun {
   acquired: boolean;
   attachSent: boolean;
   startSent: boolean;
+  /** The start sequence completed: release as `stopped`, else as `start_failed`. */
+  started: boolean;
 }
 
 interface StartFailure {
@@ -57,7 +59,7 @@ interface StartFailure {
   readonly cause?: unknown;
 }
 
-const freshRun = (): EngineRun => ({ acquired: false, attachSent: false, startSent: false });
+const freshRun = (): EngineRun => ({ acquired: false, attachSent: false, startSent: false, started: false });
 
 /**
  * One channel session: its hub, its manager, its viewers, and the start / restart /
@@ -224,6 +226,7 @@ export class ChannelSession {
     this.startController = undefined;
     this.busy = false;
     if (failure) return this.onStartFailed(failure, isRestart);
+    this.run.started = true;
     this.phase = "running";
     this.ctx.emit({ type: "session-started", channel: this.channelNumber });
     this.log.info({ restart: isRestart }, "channel session started");
@@ -242,7 +245,8 @@ export class ChannelSession {
     const { engine, clock, options } = this.ctx;
     const channelId = this.channelNumber;
     if (!this.hubListening) {
-      const listened = await boundedWait(clock, options.engineCallTimeoutMs, this.hub.listen(), signal);
+      // Local I/O: not put under a clock deadline, but abortable (shutdown, stop).
+      const listened = await boundedWait(clock, undefined, this.hub.listen(), signal);
       if (listened.kind !== "done") return this.stepFailure("listen", listened.kind, listened.kind === "error" ? listened.error : undefined);
       this.hubListening = true;
     }
@@ -294,7 +298,7 @@ export class ChannelSession {
     }
     this.phase = "restarting";
     this.busy = true;
-    await this.stopEngine(true, "start_failed");
+    await this.stopEngine(true);
     this.disposeManager();
     this.busy = false;
     this.afterFailedRun(`restart failed at ${f.stage}: ${f.message}`);
@@ -387,7 +391,7 @@ export class ChannelSession {
     this.log.warn({ reason, viewers: this.viewers.size }, "terminal failure with viewers; restarting the session");
     this.manager?.requestTeardown("terminal_restart"); // FAILED_TERMINAL is stable: always permitted
     this.ctx.emit({ type: "teardown-requested", channel: this.channelNumber, reason: "terminal_restart", deferred: false });
-    await this.stopEngine(true, "stopped");
+    await this.stopEngine(true);
     this.disposeManager();
     this.busy = false;
     this.afterFailedRun(reason);
@@ -428,7 +432,7 @@ export class ChannelSession {
     this.nextRestartAtMs = undefined;
     for (const record of [...this.viewers.values()]) if (!record.admitted) this.removeViewer(record.id, "teardown");
     this.log.info({ reason, forced, viewers: this.viewers.size, invariant: Invariant.ViewerCountAdvisory }, "executing teardown");
-    const stop = await this.stopEngine(forced, reason === "start_failed" ? "start_failed" : "stopped");
+    const stop = await this.stopEngine(forced);
     await this.hub.close().catch((error: unknown) => this.log.error({ err: String(error) }, "hub close failed"));
     for (const record of [...this.viewers.values()]) this.removeViewer(record.id, "teardown");
     this.unsubscribeHub();
@@ -445,7 +449,7 @@ export class ChannelSession {
    * that fails or hangs is reported through `releaseChannel(reason)` so an adapter that
    * spawned the engine ends it. Undoes only what the current engine run reached.
    */
-  private async stopEngine(force: boolean, releaseReason: EngineReleaseReason): Promise<StopOutcome> {
+  private async stopEngine(force: boolean): Promise<StopOutcome> {
     const { engine, clock, options } = this.ctx;
     const channelId = this.channelNumber;
     const run = this.run;
@@ -465,7 +469,8 @@ export class ChannelSession {
       }
     }
     if (run.acquired) {
-      const reason: EngineReleaseReason = outcome === "stop_failed" || outcome === "stop_timed_out" ? outcome : releaseReason;
+      const reason: EngineReleaseReason =
+        outcome === "stop_failed" || outcome === "stop_timed_out" ? outcome : run.started ? "stopped" : "start_failed";
       const released = await boundedWait(clock, options.releaseTimeoutMs, engine.releaseChannel(channelId, reason));
       if (released.kind !== "done") this.log.error({ reason, result: released.kind }, "releaseChannel did not complete in time");
     }

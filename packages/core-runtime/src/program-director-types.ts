@@ -72,7 +72,7 @@ export interface ProgramDirectorOptions {
   readonly tunerBudget: number;
   /** Deadline of `acquireChannel` (may spawn an engine), ms. Default 15000; 100–120000. */
   readonly acquireTimeoutMs: number;
-  /** Deadline of AttachStream, DetachStream and opening the socket, ms. Default 5000; 100–120000. */
+  /** Deadline of AttachStream and DetachStream, ms. Default 5000; 100–120000. */
   readonly engineCallTimeoutMs: number;
   /** Bound on the manager's start (StartChannel), ms. Default 10000; 100–120000. */
   readonly startTimeoutMs: number;
