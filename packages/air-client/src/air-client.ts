@@ -1,4 +1,4 @@
-import { once } from "node:events";
+import { once, setMaxListeners } from "node:events";
 import * as net from "node:net";
 import { Code, ConnectError, createClient, type CallOptions, type Client } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
@@ -149,6 +149,8 @@ class GrpcAirClient implements AirClient {
   constructor(address: string, baseUrl: string, options: AirClientOptions) {
     this.address = address;
     this.options = options;
+    // One abort listener per in-flight call (removed when it ends); many concurrent calls are normal.
+    setMaxListeners(0, this.closeController.signal);
     // Our own session manager, so close() can end the HTTP/2 connection; our own sockets,
     // so close() can wait until they are really closed (released, not just destroyed).
     this.session = new Http2SessionManager(baseUrl, {}, { createConnection: (authority: URL) => this.connectSocket(authority) });
