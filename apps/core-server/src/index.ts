@@ -3,7 +3,8 @@
  * hosting and graceful shutdown. `main.ts` is the command-line entry; this module is the
  * composition API for embedding and tests.
  */
-export type { CoreServer, CoreServerDeps, ServerContext } from "./app/create-core-server.js";
+export type { CoreServer, CoreServerDeps } from "./app/create-core-server.js";
+export type { ServerContext } from "./app/server-context.js";
 export { createCoreServer, createStandardComponents } from "./app/create-core-server.js";
 export type { ServerComponent } from "./app/server-component.js";
 export type { ReadinessCheck, ReadinessReport, ReadinessResult } from "./app/readiness.js";
@@ -51,3 +52,16 @@ export { createLifecycleMetrics } from "./metrics/lifecycle-metrics.js";
 
 export type { TsElementaryStream, TsProbe } from "./media/ts-probe.js";
 export { probeTransportStream } from "./media/ts-probe.js";
+
+export type { EngineHost } from "./engine/engine-host.js";
+export { airClientOptions, createEngineHost, embeddedFakeCommand } from "./engine/engine-host.js";
+export type { AirPlayoutEngineDeps } from "./engine/air-playout-engine.js";
+export { createAirPlayoutEngine } from "./engine/air-playout-engine.js";
+export type { ChannelEngineStatus, EngineRouting } from "./engine/engine-routing.js";
+export { createSharedEngineRouting } from "./engine/engine-routing.js";
+export type { SpawnedEngineRoutingOptions } from "./engine/spawned-engine-routing.js";
+export { createSpawnedEngineRouting, describeExit } from "./engine/spawned-engine-routing.js";
+export type { EngineCommand, EngineExit, EngineProcess, SpawnEngineOptions } from "./engine/engine-process.js";
+export { spawnEngineProcess } from "./engine/engine-process.js";
+export { engineErrorKind, toEngineFailure, toEngineOutcome } from "./engine/engine-outcome.js";
+export { findFreePort } from "./engine/free-port.js";

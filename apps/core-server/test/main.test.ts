@@ -14,9 +14,12 @@ interface Run {
 
 const children = new Set<ReturnType<typeof spawn>>();
 
-/** Runs src/main.ts (through tsx, as the built dist/main.js would run) in a child process. */
+/**
+ * Runs the built entry, dist/main.js, exactly as `pnpm start` does (the package's test
+ * script builds first), in a child process.
+ */
 function runMain(argv: string[], options: { env?: Record<string, string>; onStdout?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...argv], {
+  const child = spawn(process.execPath, ["dist/main.js", ...argv], {
     cwd: packageDir,
     env: { PATH: process.env.PATH ?? "", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -63,7 +66,7 @@ describe("main (the command-line entry)", () => {
     expect(run.stdout).toContain("AIR_ADDRESS");
   });
 
-  it("starts on defaults, serves /healthz, prints a generated token once, and shuts down cleanly on SIGTERM", async () => {
+  it("starts with the embedded engine, serves /healthz, prints a generated token once, and shuts down cleanly on SIGTERM", async () => {
     const dataDir = makeTempDir();
     let health: Promise<Response> | undefined;
     const run = await runMain(["--port", "0", "--data-dir", dataDir], {

@@ -8,22 +8,16 @@ import { ERROR_TABLE, type ProblemMapping } from "../http/error-to-problem.js";
 import { createHttpServer, type ListenAddress } from "../http/http-server.js";
 import type { Route } from "../http/route.js";
 import { createRouter } from "../http/router.js";
+import { createEngineHost } from "../engine/engine-host.js";
 import { createLogger } from "../logging/create-logger.js";
 import { createServerMetrics, type ServerMetrics } from "../metrics/server-metrics.js";
 import { createHealthRoutes } from "../routes/health-routes.js";
 import { createMetricsRoutes } from "../routes/metrics-routes.js";
 import type { ReadinessCheck } from "./readiness.js";
+import type { ServerContext } from "./server-context.js";
 import type { ServerComponent } from "./server-component.js";
 import { SERVER_VERSION } from "./server-version.js";
 import { StartupError } from "./startup-error.js";
-
-/** Shared services every component is built with. */
-export interface ServerContext {
-  readonly config: ServerConfig;
-  readonly logger: Logger;
-  readonly metrics: ServerMetrics;
-  readonly clock: Clock;
-}
 
 /** Optional collaborators of {@link createCoreServer}; each defaults to the production one. */
 export interface CoreServerDeps {
@@ -69,9 +63,13 @@ export interface CoreServer {
   readonly openConnections: number;
 }
 
-/** Builds the standard components for a config (phase 1: none; the engine host comes next). */
-export function createStandardComponents(_context: ServerContext): ServerComponent[] {
-  return [];
+/**
+ * Builds the standard components for a config, in start order. Phase 1: the engine host
+ * (embedded fake, connect or spawn). Phase 2 adds the session governor and the
+ * ProgramDirector (which drives `engineHost.engine`) with their routes.
+ */
+export function createStandardComponents(context: ServerContext): ServerComponent[] {
+  return [createEngineHost(context)];
 }
 
 /**

@@ -24,7 +24,7 @@ function server(config: ServerConfig = testConfig(), components?: ServerComponen
 }
 
 describe("createCoreServer", () => {
-  it("serves /healthz and /readyz once listening, and creates the data dir and admin token", async () => {
+  it("serves /healthz and /readyz (with the embedded engine) once listening, and creates the data dir and admin token", async () => {
     const config = testConfig();
     const s = server(config);
     expect(s.address).toBeUndefined();
@@ -34,7 +34,10 @@ describe("createCoreServer", () => {
     expect(await health.json()).toMatchObject({ status: "ok", version: "0.1.0" });
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready", checks: { http: { ok: true } } });
+    expect(await ready.json()).toEqual({
+      status: "ready",
+      checks: { http: { ok: true }, engine: { ok: true, detail: expect.stringMatching(/^embedded \(multi\): engine 1\.0\.0 at 127\.0\.0\.1:\d+$/) } },
+    });
     expect(existsSync(config.logDir)).toBe(true);
     expect(s.adminToken?.source).toBe("generated");
     expect(readFileSync(join(config.dataDir, "admin-token"), "utf8").trim()).toBe(s.adminToken?.token);

@@ -1,0 +1,12 @@
+import type { Clock } from "@retrovue/core-runtime";
+import type { Logger } from "pino";
+import type { ServerConfig } from "../config/server-config.js";
+import type { ServerMetrics } from "../metrics/server-metrics.js";
+
+/** Shared services every component is built with. */
+export interface ServerContext {
+  readonly config: ServerConfig;
+  readonly logger: Logger;
+  readonly metrics: ServerMetrics;
+  readonly clock: Clock;
+}
