@@ -10,7 +10,8 @@
  * await air.close();
  * ```
  */
-export { createAirClient, READY_RETRY_CODES } from "./air-client.js";
+export { createAirClient } from "./create-air-client.js";
+export { READY_RETRY_CODES } from "./grpc-air-client.js";
 export type { AirClient, WaitForReadyOptions } from "./air-client.js";
 export {
   AirClientOptionsError,
