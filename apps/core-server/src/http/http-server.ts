@@ -89,7 +89,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   let address: ListenAddress | undefined;
   let closePromise: Promise<void> | undefined;
 
-  const server: Server = createServer({ maxHeaderSize: limits.maxHeaderBytes }, (req, res) => {
+  // Node checks the header/request timeouts on an interval (30 s by default); check often
+  // enough that a slow-header client (slowloris) is cut close to headersTimeoutMs.
+  const connectionsCheckingInterval = Math.max(100, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4)));
+  const server: Server = createServer({ maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval }, (req, res) => {
     void handle(req, res);
   });
   server.headersTimeout = limits.headersTimeoutMs;

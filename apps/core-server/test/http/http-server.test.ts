@@ -160,6 +160,17 @@ describe("HTTP layer over real HTTP", () => {
     expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toMatchObject({ status: 431, type: "urn:retrovue:problem:headers-too-large" });
   });
 
+  it("answers 408 problem+json to a client that does not finish its request head in time", async () => {
+    const { logger } = captureLogger();
+    const limits = { ...testConfig().http, headersTimeoutMs: 300, requestTimeoutMs: 300 };
+    const server = createHttpServer({ host: "127.0.0.1", port: 0, limits, logger, router: createRouter([]) });
+    track({ close: () => server.close(1_000), get openConnections() { return server.openConnections; } });
+    const { port } = await server.listen();
+    const answer = await rawRequest(port, "GET /x HTTP/1.1\r\nHost: a\r\nX-Slow: ");
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toMatchObject({ status: 408, type: "urn:retrovue:problem:request-timeout" });
+  });
+
   it("answers 400 problem+json for a request that is not HTTP", async () => {
     const { url } = await start([]);
     const answer = await rawRequest(portOf(url), "HELLO THERE\r\n\r\n");
