@@ -1,4 +1,6 @@
 import * as grpc from "@grpc/grpc-js";
+import { createServer, type Server as NetServer, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { CallRecorder, type RecordedCall, type RecordedOutcome } from "./call-recorder.js";
 import type { ChannelState } from "./fake-channel.js";
 import { type FakeAirOptions, resolveFakeAirOptions } from "./fake-air-options.js";
@@ -51,6 +53,12 @@ const SHUTDOWN_GRACE_MS = 1000;
 class FakeAirServer implements FakeAir {
   readonly #options: FakeAirOptions;
   readonly #server = new grpc.Server();
+  // We own the listening socket and feed connections to grpc-js, so a crash can drop the TCP
+  // connections themselves (clients see UNAVAILABLE, as when a process dies) rather than
+  // HTTP/2 cancellations.
+  readonly #listener: NetServer;
+  readonly #connections = new Set<Socket>();
+  readonly #injector: grpc.ConnectionInjector;
   readonly #engine: FakeEngine;
   readonly #faults = new FaultScript();
   readonly #recorder = new CallRecorder();
@@ -77,13 +85,27 @@ class FakeAirServer implements FakeAir {
       AttachStream: h("AttachStream"),
       DetachStream: h("DetachStream"),
     });
+    this.#injector = this.#server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+    this.#listener = createServer((socket) => {
+      if (this.#state !== "running") {
+        socket.destroy();
+        return;
+      }
+      this.#connections.add(socket);
+      socket.once("close", () => this.#connections.delete(socket));
+      this.#injector.injectConnection(socket);
+    });
   }
 
   async listen(): Promise<void> {
-    const target = `${this.#options.host}:${this.#options.port}`;
-    this.port = await new Promise<number>((resolve, reject) => {
-      this.#server.bindAsync(target, grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port)));
+    await new Promise<void>((resolve, reject) => {
+      this.#listener.once("error", reject);
+      this.#listener.listen(this.#options.port, this.#options.host, () => {
+        this.#listener.off("error", reject);
+        resolve();
+      });
     });
+    this.port = (this.#listener.address() as AddressInfo).port;
     this.address = `${this.#options.host}:${this.port}`;
   }
 
@@ -112,6 +134,8 @@ class FakeAirServer implements FakeAir {
     this.#state = "crashed";
     this.#releaseAll("crash");
     this.#engine.dispose();
+    this.#listener.close();
+    for (const socket of this.#connections) socket.destroy();
     this.#server.forceShutdown();
   }
 
@@ -129,16 +153,14 @@ class FakeAirServer implements FakeAir {
     this.#state = "stopping";
     this.#releaseAll("stop");
     this.#engine.dispose();
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => {
-        this.#server.forceShutdown();
-        resolve();
-      }, SHUTDOWN_GRACE_MS);
-      this.#server.tryShutdown(() => {
-        clearTimeout(force);
-        resolve();
-      });
-    });
+    const listenerClosed = new Promise<void>((resolve) => this.#listener.close(() => resolve()));
+    // GOAWAY to every client, then wait (bounded) for the connections to close.
+    this.#injector.drain(SHUTDOWN_GRACE_MS);
+    const deadline = Date.now() + SHUTDOWN_GRACE_MS;
+    while (this.#connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    for (const socket of this.#connections) socket.destroy();
+    this.#server.forceShutdown();
+    await listenerClosed;
     this.#state = "stopped";
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSyntheticSource } from "../src/media/synthetic-source.js";
+import { createSyntheticSource, SYNTHETIC_ES_PID, SYNTHETIC_PMT_PID } from "../src/media/synthetic-source.js";
 import { createTsFileSource } from "../src/media/ts-file-source.js";
 import { indexTsFile } from "../src/media/ts-file-index.js";
 import { OutputTimeline } from "../src/media/output-timeline.js";
@@ -80,7 +80,7 @@ describe("OutputTimeline", () => {
     const r = expectContinuous(Buffer.concat(chunks));
     for (let i = 1; i < starts.length; i++) expect(wrapDiff(starts[i]!, starts[i - 1]!, PTS_WRAP)).toBeGreaterThan(0);
     // Program changed (synthetic ↔ file), so the PMT was re-announced with both layouts seen.
-    expect(r.pids).toEqual(expect.arrayContaining([0x100, FIXTURE_VIDEO_PID, FIXTURE_AUDIO_PID, 0x1000]));
+    expect(r.pids).toEqual(expect.arrayContaining([SYNTHETIC_ES_PID, FIXTURE_VIDEO_PID, FIXTURE_AUDIO_PID, SYNTHETIC_PMT_PID]));
     expect(r.pmtCount).toBeGreaterThan(3);
   });
 
@@ -93,6 +93,39 @@ describe("OutputTimeline", () => {
     const ts = Buffer.concat([...first, ...t.take(60)]);
     expectContinuous(ts);
     expect(frameMarkers(ts).slice(0, 4)).toEqual([0, 1, 6, 7]);
+  });
+
+  it("B-frame reorder: a run starting on a B-frame is shown after every frame already sent (no PTS collision)", () => {
+    const index = indexTsFile(buildTsFixture({ frames: 12, fps: 25, reorder: true }))!;
+    const t = new OutputTimeline();
+    t.switchTo(createTsFileSource(index, 1, 5));
+    const r = expectContinuous(Buffer.concat(t.take(12 * 8 * 3)));
+    const pts = unwrapTimestamps(r.pidStats.get(FIXTURE_VIDEO_PID)!.pts);
+    expect(pts.length).toBeGreaterThan(10);
+    expect(new Set(pts).size).toBe(pts.length);
+    // Each run of 5 frames is displayed after the previous run's last frame.
+    for (let run = 1; run * 5 < pts.length; run++) {
+      expect(Math.min(...pts.slice(run * 5, run * 5 + 5))).toBeGreaterThan(Math.max(...pts.slice(0, run * 5)));
+    }
+  });
+
+  it("drops the audio PES of a new source that would overlap audio already sent (early-muxed A → late-muxed B)", () => {
+    const early = indexTsFile(buildTsFixture({ frames: 30, fps: 25, audioLagFrames: -2 }))!;
+    const late = indexTsFile(buildTsFixture({ frames: 30, fps: 25, audioLagFrames: 2, startPts90: 5_000_000 }))!;
+    const t = new OutputTimeline();
+    t.switchTo(createTsFileSource(early, 0, 30));
+    const before = t.take(40);
+    t.switchTo(createTsFileSource(late, 10, 30));
+    const ts = Buffer.concat([...before, ...t.take(200)]);
+    expectContinuous(ts); // audio PTS strictly rising across the switch
+    // A: video 0..5 with audio 2..7 (muxed two frames early). B starts at video 10, muxed with
+    // audio 8: B's audio 8..11 would overlap what A sent, so B's audio resumes at 12.
+    expect(frameMarkers(ts).slice(0, 7)).toEqual([0, 1, 2, 3, 4, 5, 10]);
+    const audio = frameMarkers(ts, FIXTURE_AUDIO_PID, "AUDIO:");
+    expect(audio.slice(0, 8)).toEqual([2, 3, 4, 5, 6, 7, 12, 13]);
+    // B's loop seam (29 → 0) drops nothing: audio 0, 1, 2, … follow 27.
+    const wrap = audio.indexOf(27);
+    expect(audio.slice(wrap, wrap + 4)).toEqual([27, 0, 1, 2]);
   });
 
   it("falls back to no index (synthetic) for non-TS bytes and TS without PCRs", () => {

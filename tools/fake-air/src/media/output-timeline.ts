@@ -32,7 +32,9 @@ export class OutputTimeline {
    */
   switchTo(source: SegmentSource): number {
     const old = this.#source;
-    if (old !== undefined) {
+    if (old?.spliceOut !== undefined) {
+      for (const packet of old.spliceOut()) this.#enqueue(old, packet);
+    } else if (old !== undefined) {
       for (let n = 0; n < MAX_SPLICE_WAIT_PACKETS && !old.peek().frameStart; n++) this.#enqueue(old, old.next());
     }
     this.#source = source;

@@ -2,8 +2,12 @@ import type { ProgramInfo } from "../mpegts/psi.js";
 
 /** Facts about a run (a stretch of packets on one continuous source timeline). */
 export interface RunInfo {
+  /** PID whose PES starts are frames (video); the seam keeps its timestamps exactly continuous. */
+  framePid: number;
   /** First PES timestamp (DTS if present, else PTS; 90 kHz, 33-bit) per elementary PID in the run. */
   firstTs90ByPid: Map<number, number>;
+  /** PTS of the run's first frame (90 kHz, 33-bit), if it has one. */
+  firstFramePts90: number | undefined;
 }
 
 /** One packet from a source, before output rewriting. */
@@ -28,4 +32,10 @@ export interface SegmentSource {
   peek(): SourcePacket;
   /** Consumes and returns the next packet. */
   next(): SourcePacket;
+  /**
+   * Optional clean exit for a splice: consumes and returns the packets to send before cutting
+   * away at the next frame start (the rest of the frame, then the tails of other streams'
+   * unfinished PES). Without it, the splice takes packets up to the next frame start.
+   */
+  spliceOut?(): SourcePacket[];
 }

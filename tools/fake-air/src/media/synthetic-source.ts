@@ -4,10 +4,13 @@ import { buildPesPacket, packetizePes } from "../mpegts/pes.js";
 import type { ProgramInfo } from "../mpegts/psi.js";
 import type { SegmentSource, SourcePacket } from "./segment-source.js";
 
-/** PIDs of synthetic output. */
+/** PMT PID of synthetic output (the same as common muxers', so a switch only bumps the PMT version). */
 export const SYNTHETIC_PMT_PID = 0x1000;
-/** Elementary (private data) PID of synthetic output; it also carries the PCR. */
-export const SYNTHETIC_ES_PID = 0x100;
+/**
+ * Elementary (private data) PID of synthetic output; it also carries the PCR. Chosen away from
+ * the PIDs muxers give audio/video (0x100…), so players never feed it to a video decoder.
+ */
+export const SYNTHETIC_ES_PID = 0x1f00;
 const PRIVATE_STREAM_1 = 0xbd;
 // PTS runs this far ahead of the PCR, like an encoder's decode delay (90 kHz).
 const PTS_DELAY_90 = 9000;
@@ -68,7 +71,7 @@ export function createSyntheticSource(options: SyntheticSourceOptions): SegmentS
       } else data = buildNullPacket();
       const packet: SourcePacket = { data, time27, frameStart: k === 0 };
       if (first) {
-        packet.runStart = { firstTs90ByPid: new Map([[SYNTHETIC_ES_PID, pts]]) };
+        packet.runStart = { framePid: SYNTHETIC_ES_PID, firstTs90ByPid: new Map([[SYNTHETIC_ES_PID, pts]]), firstFramePts90: pts };
         first = false;
       }
       queue.push(packet);

@@ -1,4 +1,4 @@
-import { isVideoStreamType, NULL_PID, PAT_PID, PCR_WRAP, SYNC_BYTE, TS_PACKET_SIZE } from "../mpegts/constants.js";
+import { isVideoStreamType, NULL_PID, PAT_PID, PCR_HZ, PCR_WRAP, SYNC_BYTE, TS_PACKET_SIZE } from "../mpegts/constants.js";
 import { readPacketHeader, readPcr } from "../mpegts/packet.js";
 import { parsePatSection, parsePmtSection, SectionAssembler, type ProgramInfo } from "../mpegts/psi.js";
 
@@ -15,6 +15,8 @@ export interface TsFileIndex {
   frameStarts: Uint32Array;
   /** Time of each packet on the file's PCR timeline, unwrapped, 27 MHz (interpolated between PCRs). */
   time27: Float64Array;
+  /** For a packet that starts a PES: index of that PES's last packet; −1 for other packets. */
+  pesEnd: Int32Array;
 }
 
 const MIN_SYNC_RUN = 5;
@@ -74,6 +76,9 @@ export function indexTsFile(raw: Buffer): TsFileIndex | undefined {
   if (framePid === undefined) return undefined;
 
   const frames: number[] = [];
+  const pesEnd = new Int32Array(packetCount).fill(-1);
+  const openPes = new Map<number, number>(); // pid → index of its current PES start
+  const lastOfPid = new Map<number, number>();
   const pcrAt: number[] = [];
   const pcrValue: number[] = [];
   let unwrapBase = 0;
@@ -84,6 +89,14 @@ export function indexTsFile(raw: Buffer): TsFileIndex | undefined {
     const h = readPacketHeader(data, off);
     if (h.pid === NULL_PID) continue;
     if (h.pid === framePid && h.pusi) frames.push(i);
+    if (h.hasPayload) {
+      if (h.pusi) {
+        const open = openPes.get(h.pid);
+        if (open !== undefined) pesEnd[open] = lastOfPid.get(h.pid) as number;
+        openPes.set(h.pid, i);
+      }
+      lastOfPid.set(h.pid, i);
+    }
     if (h.pid === program.pcrPid) {
       const pcr = readPcr(data, off);
       if (pcr !== undefined) {
@@ -98,11 +111,25 @@ export function indexTsFile(raw: Buffer): TsFileIndex | undefined {
       }
     }
   }
+  for (const [pid, open] of openPes) pesEnd[open] = lastOfPid.get(pid) as number;
   if (frames.length === 0 || pcrAt.length < 2) return undefined;
 
   const time27 = new Float64Array(packetCount);
+  // Past the last PCR, muxers often flush a burst of audio: spreading it at the last PCR
+  // interval's packet rate would push it far into the future. Give the tail the duration of the
+  // frames it holds instead (plus the last PCR's own frame).
+  const firstPcrAt = pcrAt[0] as number;
+  const lastPcrAt = pcrAt[pcrAt.length - 1] as number;
+  const finalPcr = pcrValue[pcrValue.length - 1] as number;
+  const framesBetween = frames.filter((f) => f >= firstPcrAt && f < lastPcrAt).length;
+  const frameDur27 = framesBetween > 0 ? (finalPcr - (pcrValue[0] as number)) / framesBetween : PCR_HZ / 30;
+  const tailSpan27 = (frames.filter((f) => f > lastPcrAt).length + 1) * frameDur27;
   let seg = 0;
   for (let i = 0; i < packetCount; i++) {
+    if (i > lastPcrAt) {
+      time27[i] = finalPcr + (tailSpan27 * (i - lastPcrAt)) / (packetCount - lastPcrAt);
+      continue;
+    }
     while (seg < pcrAt.length - 2 && i > (pcrAt[seg + 1] as number)) seg++;
     const i0 = pcrAt[seg] as number;
     const i1 = pcrAt[seg + 1] as number;
@@ -110,5 +137,5 @@ export function indexTsFile(raw: Buffer): TsFileIndex | undefined {
     const v1 = pcrValue[seg + 1] as number;
     time27[i] = v0 + ((v1 - v0) * (i - i0)) / (i1 - i0);
   }
-  return { data, packetCount, program, framePid, frameStarts: Uint32Array.from(frames), time27 };
+  return { data, packetCount, program, framePid, frameStarts: Uint32Array.from(frames), time27, pesEnd };
 }

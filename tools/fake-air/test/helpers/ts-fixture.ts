@@ -19,7 +19,15 @@ export const FIXTURE_AUDIO_PID = 0x201;
  * frame with PTS+DTS and a PCR; payload starts with `FRAME:nnnnn`), an "AAC" audio PID (one PES
  * per frame, `AUDIO:nnnnn`) and a null packet per frame. Payload bytes are markers, not real codecs.
  */
-export function buildTsFixture(options: { frames: number; fps: number; startPts90?: number }): Buffer {
+export function buildTsFixture(options: {
+  frames: number;
+  fps: number;
+  startPts90?: number;
+  /** B-frame-like reorder in groups of 3 (decode P, B, B): PTS ≠ DTS order. */
+  reorder?: boolean;
+  /** Mux each audio PES this many frames late (after a later video frame); negative: early. */
+  audioLagFrames?: number;
+}): Buffer {
   const packets: Buffer[] = [];
   const cc = new Map<number, number>();
   const take = (pid: number, count: number): number => {
@@ -47,12 +55,19 @@ export function buildTsFixture(options: { frames: number; fps: number; startPts9
     const t90 = start90 + f * frameDur90;
     const video = Buffer.alloc(600, 0xaa);
     video.write(`FRAME:${String(f).padStart(5, "0")}`, 0, "latin1");
-    const vpes = buildPesPacket({ streamId: 0xe0, payload: video, pts: t90 + 6000, dts: t90 + 3000, unbounded: true });
+    const display = options.reorder === true ? (f % 3 === 0 ? f + 2 : f - 1) : f;
+    const pts = start90 + display * frameDur90 + 6000;
+    const vpes = buildPesPacket({ streamId: 0xe0, payload: video, pts, dts: t90 + 3000 - (options.reorder === true ? frameDur90 : 0), unbounded: true });
     const vCount = Math.ceil((vpes.length + 8) / 184);
     packets.push(...packetizePes(vpes, { pid: FIXTURE_VIDEO_PID, pcr27: t90 * 300, randomAccess: f % 5 === 0, firstContinuityCounter: take(FIXTURE_VIDEO_PID, vCount) }));
+    const af = f - (options.audioLagFrames ?? 0);
+    if (af < 0 || af >= options.frames) {
+      packets.push(buildNullPacket());
+      continue;
+    }
     const audio = Buffer.alloc(200, 0x55);
-    audio.write(`AUDIO:${String(f).padStart(5, "0")}`, 0, "latin1");
-    const apes = buildPesPacket({ streamId: 0xc0, payload: audio, pts: t90 + 3000 });
+    audio.write(`AUDIO:${String(af).padStart(5, "0")}`, 0, "latin1");
+    const apes = buildPesPacket({ streamId: 0xc0, payload: audio, pts: start90 + af * frameDur90 + 3000 });
     const aCount = Math.ceil(apes.length / 184);
     packets.push(...packetizePes(apes, { pid: FIXTURE_AUDIO_PID, firstContinuityCounter: take(FIXTURE_AUDIO_PID, aCount) }));
     packets.push(buildNullPacket());
