@@ -66,6 +66,8 @@ export class FakeChannel {
     const result = await new Promise<{ ok: true } | { ok: false; message: string }>((resolve) => {
       socket.once("connect", () => resolve({ ok: true }));
       socket.once("error", (error) => resolve({ ok: false, message: error.message }));
+      // Destroyed while connecting (stop/crash) emits no error: settle anyway.
+      socket.once("close", () => resolve({ ok: false, message: "connection closed" }));
     });
     this.#connecting.delete(socket);
     if (!result.ok || this.lifetime.signal.aborted) {

@@ -16,19 +16,23 @@ export type ResultCodeName =
 /** `StreamTransport` enum names. */
 export type StreamTransportName = "STREAM_TRANSPORT_UNSPECIFIED" | "STREAM_TRANSPORT_UNIX_DOMAIN_SOCKET" | "STREAM_TRANSPORT_TCP_LOOPBACK";
 
+/** `StartChannelRequest` as decoded/encoded here. */
 export interface StartChannelRequest {
   channel_id: number;
   plan_handle: string;
   port: number;
   program_format_json: string;
 }
+/** `UpdatePlanRequest` as decoded/encoded here. */
 export interface UpdatePlanRequest {
   channel_id: number;
   plan_handle: string;
 }
+/** `StopChannelRequest` as decoded/encoded here. */
 export interface StopChannelRequest {
   channel_id: number;
 }
+/** `LoadPreviewRequest` as decoded/encoded here. */
 export interface LoadPreviewRequest {
   channel_id: number;
   asset_path: string;
@@ -37,17 +41,20 @@ export interface LoadPreviewRequest {
   fps_numerator: number;
   fps_denominator: number;
 }
+/** `SwitchToLiveRequest` as decoded/encoded here. */
 export interface SwitchToLiveRequest {
   channel_id: number;
   target_boundary_time_ms: string;
   issued_at_time_ms: string;
 }
+/** `AttachStreamRequest` as decoded/encoded here. */
 export interface AttachStreamRequest {
   channel_id: number;
   transport: StreamTransportName | number;
   endpoint: string;
   replace_existing: boolean;
 }
+/** `DetachStreamRequest` as decoded/encoded here. */
 export interface DetachStreamRequest {
   channel_id: number;
   force: boolean;
@@ -58,15 +65,18 @@ export interface SimpleResponse {
   success: boolean;
   message: string;
 }
+/** `ApiVersion` as decoded/encoded here. */
 export interface ApiVersionResponse {
   version: string;
 }
+/** `LoadPreviewResponse` as decoded/encoded here. */
 export interface LoadPreviewResponse {
   success: boolean;
   message: string;
   shadow_decode_started: boolean;
   result_code: ResultCodeName;
 }
+/** `SwitchToLiveResponse` as decoded/encoded here. */
 export interface SwitchToLiveResponse {
   success: boolean;
   message: string;
@@ -76,6 +86,7 @@ export interface SwitchToLiveResponse {
   switch_completion_time_ms: string;
   violation_reason: string;
 }
+/** `AttachStreamResponse` as decoded/encoded here. */
 export interface AttachStreamResponse {
   success: boolean;
   message: string;
