@@ -30,6 +30,8 @@ export { configUsage } from "./config/config-options.js";
 export type { AdminTokenSource, ResolvedAdminToken } from "./config/admin-token.js";
 export { ADMIN_TOKEN_FILE, resolveAdminToken } from "./config/admin-token.js";
 export { fakeAirCliPath, sampleLineupPath } from "./config/default-paths.js";
+export type { ServerLineup } from "./config/load-server-lineup.js";
+export { loadServerLineup } from "./config/load-server-lineup.js";
 
 export type { HttpMethod, RequestContext, Route, RouteHandler, RouteOptions, RouteParams } from "./http/route.js";
 export { route } from "./http/route.js";

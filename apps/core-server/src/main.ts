@@ -26,7 +26,13 @@ async function main(): Promise<void> {
     return;
   }
 
-  const server = createCoreServer(parsed.config);
+  let server: CoreServer;
+  try {
+    server = createCoreServer(parsed.config);
+  } catch (error) {
+    fail(error);
+    return;
+  }
   installSignalHandlers(server);
   try {
     const address = await server.listen();

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanupTempDirs, makeTempDir } from "./support/test-server.js";
@@ -57,6 +58,14 @@ describe("main (the command-line entry)", () => {
     expect(run.stderr).toContain("  - --frobnicate: unknown option");
     expect(run.stderr).toContain('  - --air-mode / AIR_MODE: must be one of embedded, connect, spawn, got "cloud"');
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("exits 2 for a lineup that does not validate", async () => {
+    const dir = makeTempDir();
+    writeFileSync(`${dir}/lineup.json`, JSON.stringify({ version: 2, anchor: "2026-01-01T00:00:00Z", channels: [] }));
+    const run = await runMain(["--lineup", `${dir}/lineup.json`, "--data-dir", dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^retrovue-core: Invalid configuration \(\d+ problems?\):\n {2}- --lineup \/ RETROVUE_LINEUP: /);
   });
 
   it("prints the usage for --help and exits 0", async () => {

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { systemClock, type Clock } from "@retrovue/core-runtime";
 import { ConfigError } from "../config/config-error.js";
 import { resolveAdminToken, type ResolvedAdminToken } from "../config/admin-token.js";
+import { loadServerLineup, type ServerLineup } from "../config/load-server-lineup.js";
 import type { ServerConfig } from "../config/server-config.js";
 import { ERROR_TABLE, type ProblemMapping } from "../http/error-to-problem.js";
 import { createHttpServer, type ListenAddress } from "../http/http-server.js";
@@ -27,6 +28,8 @@ export interface CoreServerDeps {
   readonly metrics?: ServerMetrics;
   /** Default: the system clock. */
   readonly clock?: Clock;
+  /** Default: `loadServerLineup(config.lineupPath)`. */
+  readonly lineup?: ServerLineup;
   /**
    * Builds the server's components from the shared context, in start order (the default
    * builds the standard set for `config`). Tests and later phases pass their own.
@@ -59,6 +62,8 @@ export interface CoreServer {
   readonly config: ServerConfig;
   readonly logger: Logger;
   readonly metrics: ServerMetrics;
+  /** The lineup being played. */
+  readonly lineup: ServerLineup;
   /** Open HTTP connections (0 after close). */
   readonly openConnections: number;
 }
@@ -73,16 +78,18 @@ export function createStandardComponents(context: ServerContext): ServerComponen
 }
 
 /**
- * Composes the server from a validated config: logger, metrics, components, routes
- * (health, metrics, then each component's), and the HTTP layer. Nothing starts until
- * {@link CoreServer.listen}.
- * @throws Error if two routes collide (a programming error).
+ * Composes the server from a validated config: logger, metrics, the lineup (read and
+ * checked now), components, routes (health, metrics, then each component's), and the
+ * HTTP layer. Nothing starts until {@link CoreServer.listen}.
+ * @throws ConfigError for an invalid lineup or missing media; Error if two routes collide
+ *   (a programming error).
  */
 export function createCoreServer(config: ServerConfig, deps: CoreServerDeps = {}): CoreServer {
   const logger = deps.logger ?? createLogger({ level: config.logLevel });
   const metrics = deps.metrics ?? createServerMetrics();
   const clock = deps.clock ?? systemClock;
-  const context: ServerContext = { config, logger, metrics, clock };
+  const lineup = deps.lineup ?? loadServerLineup(config.lineupPath);
+  const context: ServerContext = { config, logger, metrics, clock, lineup };
   const components = (deps.components ?? createStandardComponents)(context);
 
   let startedAtMs: number | undefined;
@@ -154,7 +161,14 @@ export function createCoreServer(config: ServerConfig, deps: CoreServerDeps = {}
       const address = await http.listen();
       startedAtMs = clock.now();
       logger.info(
-        { url: address.url, airMode: config.air.mode, lineup: config.lineupPath, dataDir: config.dataDir, version: SERVER_VERSION },
+        {
+          url: address.url,
+          airMode: config.air.mode,
+          lineup: lineup.filePath,
+          channels: lineup.lineup.channels.map((c) => c.number),
+          dataDir: config.dataDir,
+          version: SERVER_VERSION,
+        },
         "RetroVue Core listening",
       );
       return address;
@@ -186,6 +200,7 @@ export function createCoreServer(config: ServerConfig, deps: CoreServerDeps = {}
     config,
     logger,
     metrics,
+    lineup,
     get address() {
       return http.address;
     },

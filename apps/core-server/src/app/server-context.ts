@@ -1,5 +1,6 @@
 import type { Clock } from "@retrovue/core-runtime";
 import type { Logger } from "pino";
+import type { ServerLineup } from "../config/load-server-lineup.js";
 import type { ServerConfig } from "../config/server-config.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
 
@@ -9,4 +10,6 @@ export interface ServerContext {
   readonly logger: Logger;
   readonly metrics: ServerMetrics;
   readonly clock: Clock;
+  /** The validated lineup and its schedule (loaded once, when the server is created). */
+  readonly lineup: ServerLineup;
 }

@@ -3,7 +3,7 @@ import { createAirClient } from "@retrovue/air-client";
 import { startFakeAir } from "@retrovue/fake-air";
 import { systemClock } from "@retrovue/core-runtime";
 import { afterEach, describe, expect, it } from "vitest";
-import { createEngineHost, createServerMetrics, type EngineHost, type ServerConfig } from "../../src/index.js";
+import { createEngineHost, createServerMetrics, loadServerLineup, type EngineHost, type ServerConfig } from "../../src/index.js";
 import { isAlive } from "../support/processes.js";
 import { captureLogger, cleanupTempDirs, testConfig } from "../support/test-server.js";
 
@@ -17,7 +17,13 @@ afterEach(async () => {
 });
 
 function host(config: ServerConfig): EngineHost {
-  const h = createEngineHost({ config, logger: captureLogger().logger, metrics: createServerMetrics({ collectDefaultMetrics: false }), clock: systemClock });
+  const h = createEngineHost({
+    config,
+    logger: captureLogger().logger,
+    metrics: createServerMetrics({ collectDefaultMetrics: false }),
+    clock: systemClock,
+    lineup: loadServerLineup(config.lineupPath),
+  });
   hosts.push(h);
   return h;
 }

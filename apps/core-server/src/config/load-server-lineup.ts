@@ -1,0 +1,74 @@
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import {
+  LineupError,
+  createLineupSchedule,
+  parseLineupJson,
+  resolveMediaPath,
+  type Lineup,
+  type LineupSchedule,
+} from "@retrovue/core-runtime";
+import { ConfigError, type ConfigProblem } from "./config-error.js";
+
+/** The lineup the server plays: parsed, checked against the disk, with its schedule. */
+export interface ServerLineup {
+  /** Absolute path of the lineup file. */
+  readonly filePath: string;
+  /** Absolute media root (the lineup's `mediaRoot` resolved against the file's directory). */
+  readonly mediaRoot: string;
+  readonly lineup: Lineup;
+  /** The looping grids; asset paths come out absolute (under `mediaRoot`). */
+  readonly schedule: LineupSchedule;
+  /** First 16 hex digits of the file's SHA-256: changes whenever the file does (cache keys). */
+  readonly version: string;
+}
+
+const OPTION = "--lineup / RETROVUE_LINEUP";
+
+/**
+ * Reads and validates the lineup file (contract A, via core-runtime) and checks that every
+ * asset exists under the media root, so a broken lineup fails at start with a clear
+ * message instead of at the first tune-in. Synchronous: it runs once, before listening.
+ *
+ * @throws ConfigError with one problem per lineup issue (`channels[2].playlist[0].fps: …`)
+ *   and per missing media file.
+ */
+export function loadServerLineup(filePath: string): ServerLineup {
+  const absolute = resolve(filePath);
+  let text: string;
+  try {
+    text = readFileSync(absolute, "utf8");
+  } catch (error) {
+    throw new ConfigError([{ option: OPTION, message: `cannot read ${absolute} (${(error as NodeJS.ErrnoException).code ?? "EIO"})` }]);
+  }
+  let lineup: Lineup;
+  try {
+    lineup = parseLineupJson(text, absolute);
+  } catch (error) {
+    if (!(error instanceof LineupError)) throw error;
+    throw new ConfigError(error.issues.map((issue) => ({ option: OPTION, message: `${absolute} ${issue.location}: ${issue.message}` })));
+  }
+  const mediaRoot = resolve(dirname(absolute), lineup.mediaRoot);
+  const missing: ConfigProblem[] = [];
+  lineup.channels.forEach((channel, c) => {
+    channel.playlist.forEach((asset, a) => {
+      const path = resolveMediaPath(mediaRoot, asset.path);
+      let isFile = false;
+      try {
+        isFile = statSync(path).isFile();
+      } catch {
+        // Reported below.
+      }
+      if (!isFile) missing.push({ option: OPTION, message: `channels[${c}].playlist[${a}].path: no such media file ${path}` });
+    });
+  });
+  if (missing.length > 0) throw new ConfigError(missing);
+  return {
+    filePath: absolute,
+    mediaRoot,
+    lineup,
+    schedule: createLineupSchedule(lineup, { mediaRoot }),
+    version: createHash("sha256").update(text).digest("hex").slice(0, 16),
+  };
+}
