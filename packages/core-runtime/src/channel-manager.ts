@@ -1,6 +1,7 @@
 import { planNextBoundary, planStartupBoundary, type BoundaryPlan } from "./boundary-plan.js";
-import { Invariant, isStableState, isTransientState, type BoundaryState, type InvariantId } from "./boundary-state.js";
+import { Invariant, type BoundaryState, type InvariantId } from "./boundary-state.js";
 import { BoundaryStateMachine, type BoundaryMove } from "./boundary-state-machine.js";
+import { dueRule, nextDueAtMs, type DueRule, type TimeRuleInput } from "./boundary-time-rules.js";
 import { scheduleAt, type Clock, type TimerHandle } from "./clock.js";
 import type {
   ChannelManagerEvent,
@@ -12,6 +13,7 @@ import { resolveChannelManagerOptions, type ChannelManagerOptions } from "./chan
 import { ChannelManagerStateError } from "./channel-manager-state-error.js";
 import { classifyLoadPreviewFailure, describeEngineFailure } from "./engine-failure.js";
 import { EventMailbox } from "./event-mailbox.js";
+import { decideTeardown, releaseOnEntry, type PendingTeardown } from "./teardown-gate.js";
 import { noopLifecycleMetrics, type LifecycleMetrics } from "./lifecycle-metrics.js";
 import { silentLogger, type Logger } from "./logger.js";
 import type { EngineOutcome, PlayoutEngine, SwitchToLiveResult } from "./playout-engine.js";
@@ -30,19 +32,13 @@ export interface ChannelManagerDeps {
   readonly metrics?: LifecycleMetrics;
 }
 
-interface PendingTeardown {
-  readonly reason: string;
-  readonly requestedAtMs: number;
-  readonly deadlineMs: number;
-}
-
 interface ArmedTimer {
   readonly handle: TimerHandle;
   readonly atMs: number;
 }
 
-/** Bound on state changes in one evaluation pass; each pass makes at most a few. */
-const MAX_MOVES_PER_EVALUATION = 8;
+/** Bound on rules applied in one evaluation; a pass applies at most a few (e.g. arm-switch then issue-switch). */
+const MAX_RULES_PER_EVALUATION = 8;
 
 /**
  * The lifecycle authority of one channel session (LIFECYCLE.md): it governs every boundary
@@ -203,30 +199,31 @@ export class ChannelManager {
    */
   requestTeardown(reason: TeardownReason): boolean {
     return this.step(() => {
-      const nowMs = this.clock.now();
-      const state = this.machine.state;
       if (this.phase === "disposed") return true;
-      if (this.teardown !== undefined) {
+      const state = this.machine.state;
+      const decision = decideTeardown(state, this.teardown, reason, this.clock.now(), this.options.teardownGraceMs);
+      if (decision.kind === "repeat") {
         this.logger.debug(
-          { invariant: Invariant.ViewerCountAdvisory, state, reason, pendingReason: this.teardown.reason },
+          { invariant: Invariant.ViewerCountAdvisory, state, reason, pendingReason: decision.pending.reason },
           "teardown already pending; repeat request ignored",
         );
         return false;
       }
-      if (this.phase === "teardown_granted") return true;
-      if (isStableState(state)) {
+      if (decision.kind === "defer") {
+        this.teardown = decision.pending;
+        this.metrics.teardownDeferred(this.channelNumber);
+        this.logger.info(
+          { invariant: Invariant.TeardownStableState, state, reason, deadlineMs: decision.pending.deadlineMs },
+          `${Invariant.TeardownStableState}: teardown DEFERRED`,
+        );
+        return false;
+      }
+      if (this.phase !== "teardown_granted") {
         this.grantTeardown();
         this.metrics.teardownImmediate(this.channelNumber);
-        this.logger.info({ invariant: Invariant.TeardownStableState, state, reason }, `${Invariant.TeardownStableState}: teardown permitted`);
-        return true;
       }
-      this.teardown = { reason, requestedAtMs: nowMs, deadlineMs: nowMs + this.options.teardownGraceMs };
-      this.metrics.teardownDeferred(this.channelNumber);
-      this.logger.info(
-        { invariant: Invariant.TeardownStableState, state, reason, deadlineMs: this.teardown.deadlineMs },
-        `${Invariant.TeardownStableState}: teardown DEFERRED`,
-      );
-      return false;
+      this.logger.info({ invariant: Invariant.TeardownStableState, state, reason }, `${Invariant.TeardownStableState}: teardown permitted`);
+      return true;
     });
   }
 
@@ -295,6 +292,15 @@ export class ChannelManager {
     this.logger.debug({ state: this.machine.state }, "channel manager disposed");
   }
 
+  /**
+   * The manager's only way to change the boundary state: through the one transition
+   * function (INV-BOUNDARY-LIFECYCLE-001); an illegal move forces FAILED_TERMINAL.
+   * @internal Protected so tests can attempt arbitrary moves; not for production callers.
+   */
+  protected moveTo(to: BoundaryState, failureReason?: string): BoundaryMove {
+    return this.machine.moveTo(to, failureReason);
+  }
+
   // ── processing ─────────────────────────────────────────────────────────────
 
   /** Runs one input (API call, timer, engine answer), then the time rules, re-arms the one timer and delivers events. */
@@ -314,101 +320,64 @@ export class ChannelManager {
   }
 
   private evaluate(): void {
-    for (let i = 0; i < MAX_MOVES_PER_EVALUATION && this.evaluateOnce(this.clock.now()); i++);
-  }
-
-  /** Applies the first due rule at `nowMs`; true when it changed something that may make another rule due. */
-  private evaluateOnce(nowMs: number): boolean {
-    const state = this.machine.state;
-    if (this.phase === "disposed" || state === "FAILED_TERMINAL") return false;
-    if (this.teardown !== undefined && isTransientState(state) && nowMs >= this.teardown.deadlineMs) {
-      this.expireGrace(nowMs);
-      return true;
-    }
-    const plan = this.plan;
-    if (this.phase !== "running" || plan === undefined) return false;
-    switch (state) {
-      case "NONE":
-      case "LIVE":
-        if (this.teardown === undefined && nowMs >= plan.preloadAtMs) {
-          this.machine.moveTo("PLANNED");
-          this.sendLoadPreview(plan, nowMs);
-          return true;
-        }
-        return false;
-      case "PLANNED":
-        if (nowMs >= plan.switchIssueAtMs) {
-          this.fail(
-            `LoadPreview for boundary ${plan.boundaryMs} not accepted by the switch issuance instant ${plan.switchIssueAtMs}`,
-            Invariant.SwitchIssuanceDeadline,
-          );
-          return true;
-        }
-        if (this.loadPreviewRetryAtMs !== undefined && nowMs >= this.loadPreviewRetryAtMs && this.inflight === undefined) {
-          if (this.teardown !== undefined) return false;
-          this.sendLoadPreview(plan, nowMs);
-        }
-        return false;
-      case "PRELOAD_ISSUED":
-        if (this.teardown === undefined) {
-          this.machine.moveTo("SWITCH_SCHEDULED");
-          return true;
-        }
-        if (nowMs >= plan.switchIssueAtMs) {
-          this.fail(
-            `Boundary ${plan.boundaryMs} missed: no switch may be scheduled while a teardown is pending`,
-            Invariant.TeardownNoNewWork,
-          );
-          return true;
-        }
-        return false;
-      case "SWITCH_SCHEDULED":
-        if (nowMs >= plan.switchIssueAtMs) {
-          this.issueSwitch(plan, nowMs);
-          return true;
-        }
-        return false;
-      case "SWITCH_ISSUED":
-        if (nowMs >= plan.boundaryMs + this.options.switchAnswerTimeoutMs) {
-          this.fail(`SwitchToLive for boundary ${plan.boundaryMs} unanswered by ${plan.boundaryMs + this.options.switchAnswerTimeoutMs}`, Invariant.SwitchIssuanceTerminal);
-          return true;
-        }
-        return false;
+    for (let i = 0; i < MAX_RULES_PER_EVALUATION; i++) {
+      if (this.phase === "disposed") return;
+      const nowMs = this.clock.now();
+      const rule = dueRule(this.timeRuleInput(), nowMs);
+      if (rule === undefined) return;
+      this.apply(rule, nowMs);
     }
   }
 
-  /** The instant the next time rule falls due, or undefined when nothing is scheduled. */
-  private nextDueAtMs(): number | undefined {
-    const state = this.machine.state;
-    if (this.phase === "disposed" || state === "FAILED_TERMINAL") return undefined;
-    const due: number[] = [];
-    if (this.teardown !== undefined && isTransientState(state)) due.push(this.teardown.deadlineMs);
-    const plan = this.plan;
-    if (this.phase === "running" && plan !== undefined) {
-      switch (state) {
-        case "NONE":
-        case "LIVE":
-          if (this.teardown === undefined) due.push(plan.preloadAtMs);
-          break;
-        case "PLANNED":
-          due.push(plan.switchIssueAtMs);
-          if (this.loadPreviewRetryAtMs !== undefined && this.teardown === undefined) due.push(this.loadPreviewRetryAtMs);
-          break;
-        case "PRELOAD_ISSUED":
-        case "SWITCH_SCHEDULED":
-          due.push(plan.switchIssueAtMs);
-          break;
-        case "SWITCH_ISSUED":
-          due.push(plan.boundaryMs + this.options.switchAnswerTimeoutMs);
-          break;
-      }
+  private timeRuleInput(): TimeRuleInput {
+    return {
+      state: this.machine.state,
+      running: this.phase === "running",
+      ...(this.plan !== undefined ? { plan: this.plan } : {}),
+      ...(this.teardown !== undefined ? { teardownDeadlineMs: this.teardown.deadlineMs } : {}),
+      ...(this.loadPreviewRetryAtMs !== undefined ? { loadPreviewRetryAtMs: this.loadPreviewRetryAtMs } : {}),
+      loadPreviewInFlight: this.inflight !== undefined,
+      switchAnswerTimeoutMs: this.options.switchAnswerTimeoutMs,
+    };
+  }
+
+  /** Carries out one due rule (see {@link DueRule}). */
+  private apply(rule: DueRule, nowMs: number): void {
+    if (rule === "grace-expired") return this.expireGrace(nowMs);
+    // Every other rule needs a plan (dueRule returns none without one).
+    const plan = this.plan!;
+    switch (rule) {
+      case "preload":
+        this.moveTo("PLANNED");
+        return this.sendLoadPreview(plan, nowMs);
+      case "retry-preload":
+        return this.sendLoadPreview(plan, nowMs);
+      case "preload-missed":
+        return this.fail(
+          `LoadPreview for boundary ${plan.boundaryMs} not accepted by the switch issuance instant ${plan.switchIssueAtMs}`,
+          Invariant.SwitchIssuanceDeadline,
+        );
+      case "arm-switch":
+        this.moveTo("SWITCH_SCHEDULED");
+        return;
+      case "switch-missed":
+        return this.fail(
+          `Boundary ${plan.boundaryMs} missed: no switch may be scheduled while a teardown is pending`,
+          Invariant.TeardownNoNewWork,
+        );
+      case "issue-switch":
+        return this.issueSwitch(plan, nowMs);
+      case "switch-unanswered":
+        return this.fail(
+          `SwitchToLive for boundary ${plan.boundaryMs} unanswered ${this.options.switchAnswerTimeoutMs} ms after its target`,
+          Invariant.SwitchIssuanceTerminal,
+        );
     }
-    return due.length === 0 ? undefined : Math.min(...due);
   }
 
   /** Keeps exactly one clock timer, armed for the next due instant (nothing polls). */
   private rearm(): void {
-    const atMs = this.nextDueAtMs();
+    const atMs = this.phase === "disposed" ? undefined : nextDueAtMs(this.timeRuleInput());
     if (atMs === this.timer?.atMs) return;
     this.clearTimer();
     if (atMs === undefined) return;
@@ -462,7 +431,7 @@ export class ChannelManager {
     const nowMs = this.clock.now();
     if (outcome.ok) {
       this.metrics.observePrefeedLeadMs(this.channelNumber, plan.boundaryMs - nowMs);
-      this.machine.moveTo("PRELOAD_ISSUED");
+      this.moveTo("PRELOAD_ISSUED");
       return;
     }
     const failure = describeEngineFailure(outcome.failure);
@@ -504,7 +473,7 @@ export class ChannelManager {
       return;
     }
     this.lastSwitchTargetMs = plan.boundaryMs;
-    this.machine.moveTo("SWITCH_ISSUED");
+    this.moveTo("SWITCH_ISSUED");
     const leadMs = plan.boundaryMs - nowMs;
     this.metrics.observeSwitchLeadMs(this.channelNumber, leadMs);
     this.logger.info(
@@ -558,7 +527,7 @@ export class ChannelManager {
       );
       return;
     }
-    const move = this.machine.moveTo("LIVE");
+    const move = this.moveTo("LIVE");
     // A deferred teardown that ran on entering LIVE has released the session: plan nothing more.
     if (move.to === "LIVE" && this.phase === "running") this.planNext(plan);
   }
@@ -576,13 +545,13 @@ export class ChannelManager {
     } catch (error) {
       this.plan = undefined;
       this.logger.error({ err: error, afterBoundaryMs: live.boundaryMs }, "schedule has no next boundary; channel goes idle");
-      this.machine.moveTo("NONE");
+      this.moveTo("NONE");
     }
   }
 
   private fail(reason: string, invariant: InvariantId): void {
     this.logger.error({ invariant, state: this.machine.state, reason }, `${invariant}: ${reason}`);
-    this.machine.moveTo("FAILED_TERMINAL", reason);
+    this.moveTo("FAILED_TERMINAL", reason);
   }
 
   private failStart(reason: string, error: "not_found" | undefined = undefined): EngineOutcome {
@@ -626,7 +595,7 @@ export class ChannelManager {
       );
       this.mailbox.post({ type: "live", atMs: move.atMs, boundaryMs: this.plan.boundaryMs, kind: this.plan.kind, segment: this.plan.segment });
     }
-    if (this.teardown !== undefined && isStableState(move.to)) this.runDeferredTeardown(move.to, move.atMs);
+    this.runDeferredTeardown(move.to, move.atMs);
   }
 
   /** INV-TERMINAL-TIMER-CLEARED-001 and INV-TERMINAL-SCHEDULER-HALT-001, whatever the path in. */
@@ -646,17 +615,16 @@ export class ChannelManager {
   }
 
   private runDeferredTeardown(stateReached: BoundaryState, atMs: number): void {
-    const pending = this.teardown;
-    if (pending === undefined) return;
+    const released = releaseOnEntry(stateReached, this.teardown, atMs);
+    if (released === undefined) return;
     this.teardown = undefined;
     this.grantTeardown();
-    const deferredMs = atMs - pending.requestedAtMs;
-    this.metrics.observeTeardownDeferredSeconds(this.channelNumber, deferredMs / 1000);
+    this.metrics.observeTeardownDeferredSeconds(this.channelNumber, released.deferredMs / 1000);
     this.logger.info(
-      { invariant: Invariant.TeardownStableState, stateReached, reason: pending.reason, deferredMs },
+      { invariant: Invariant.TeardownStableState, stateReached, reason: released.reason, deferredMs: released.deferredMs },
       `${Invariant.TeardownStableState}: executing deferred teardown`,
     );
-    this.mailbox.post({ type: "teardown-ready", reason: pending.reason, deferredMs, stateReached, atMs });
+    this.mailbox.post({ type: "teardown-ready", ...released, atMs });
   }
 }
 

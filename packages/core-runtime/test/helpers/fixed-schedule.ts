@@ -15,7 +15,8 @@ export class FixedSchedule implements ScheduleSource {
   constructor(
     readonly channelNumber = 1,
     readonly segmentMs = 30_000,
-    readonly anchorMs = 0,
+    /** Mutable so a test can move the grid mid-run. */
+    public anchorMs = 0,
     readonly assets: readonly string[] = ["a.ts", "b.ts", "c.ts"],
   ) {}
 

@@ -1,5 +1,4 @@
 import {
-  ChannelManager,
   ManualClock,
   type BoundaryState,
   type ChannelManagerEvent,
@@ -11,6 +10,7 @@ import { FakeEngine, type FakeEngineOptions } from "./fake-engine.js";
 import { FixedSchedule } from "./fixed-schedule.js";
 import { RecordingMetrics } from "./recording-metrics.js";
 import { TrackedClock } from "./tracked-clock.js";
+import { ProbeManager } from "./probe-manager.js";
 
 /** Start instant used by most tests: 1,000,000 ms after the schedule anchor (0). */
 export const T0 = 1_000_000;
@@ -36,7 +36,7 @@ export function createHarness(options: HarnessOptions = {}) {
   const schedule = options.schedule ?? new FixedSchedule(options.channelNumber ?? 1);
   const logger = new CaptureLogger();
   const metrics = new RecordingMetrics();
-  const manager = new ChannelManager(
+  const manager = new ProbeManager(
     { channelNumber: options.channelNumber ?? 1, engine, schedule, clock: tracked, logger, metrics },
     options.options,
   );
@@ -102,7 +102,52 @@ export function createHarness(options: HarnessOptions = {}) {
     return events.flatMap((e) => (e.type === "state" ? [e.to] : []));
   }
 
-  return { clock, tracked, engine, schedule, logger, metrics, manager, events, advance, advanceTo, runUntil, start, startLive, states, settle };
+  /**
+   * Brings the manager into `state` and holds it there: PLANNED (LoadPreview hangs),
+   * PRELOAD_ISSUED (teardown requested in PLANNED, then LoadPreview accepted — so a teardown
+   * is pending), SWITCH_SCHEDULED, SWITCH_ISSUED (SwitchToLive hangs), LIVE, FAILED_TERMINAL
+   * (SwitchToLive rejected), NONE (fresh, not started).
+   */
+  async function driveTo(state: BoundaryState): Promise<void> {
+    switch (state) {
+      case "NONE":
+        return;
+      case "PLANNED":
+        engine.script("loadPreview", { kind: "hang" });
+        await start();
+        break;
+      case "PRELOAD_ISSUED":
+        engine.script("loadPreview", { kind: "ok", delayMs: 100 });
+        await start();
+        manager.requestTeardown("viewer_inactive");
+        await advance(100);
+        break;
+      case "SWITCH_SCHEDULED":
+        await start();
+        break;
+      case "SWITCH_ISSUED":
+        engine.script("switchToLive", { kind: "hang" });
+        await start();
+        await runUntil("SWITCH_ISSUED");
+        break;
+      case "LIVE":
+        await startLive();
+        break;
+      case "FAILED_TERMINAL":
+        engine.script("switchToLive", { kind: "rejected", code: "protocol_violation" });
+        await start();
+        await runUntil("FAILED_TERMINAL");
+        break;
+    }
+    if (manager.boundaryState !== state) throw new Error(`driveTo(${state}) ended in ${manager.boundaryState}`);
+  }
+
+  /** Engine calls made so far (all methods). */
+  function engineCalls(): number {
+    return engine.calls.length;
+  }
+
+  return { clock, tracked, engine, schedule, logger, metrics, manager, events, advance, advanceTo, runUntil, start, startLive, states, settle, driveTo, engineCalls };
 }
 
 export type Harness = ReturnType<typeof createHarness>;
