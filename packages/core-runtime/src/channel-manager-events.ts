@@ -67,3 +67,10 @@ export interface ChannelManagerSnapshot {
   readonly liveBoundaryCount: number;
   readonly nowMs: number;
 }
+
+/** Copies `base` and adds the entries of `optional` that are defined (no `key: undefined` in plain data). @internal */
+export function withDefined<T extends object>(base: T, optional: Record<string, unknown>): T {
+  const out = { ...base } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) out[key] = value;
+  return out as T;
+}

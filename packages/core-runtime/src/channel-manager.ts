@@ -2,23 +2,27 @@ import { planNextBoundary, planStartupBoundary, type BoundaryPlan } from "./boun
 import { Invariant, type BoundaryState, type InvariantId } from "./boundary-state.js";
 import { BoundaryStateMachine, type BoundaryMove } from "./boundary-state-machine.js";
 import { dueRule, nextDueAtMs, type DueRule, type TimeRuleInput } from "./boundary-time-rules.js";
-import { scheduleAt, type Clock, type TimerHandle } from "./clock.js";
-import type {
-  ChannelManagerEvent,
-  ChannelManagerPhase,
-  ChannelManagerSnapshot,
-  TeardownReason,
+import type { Clock } from "./clock.js";
+import { checkDeclaredMatchesPlan } from "./declared-plan-check.js";
+import { DueTimer } from "./due-timer.js";
+import { EngineCallSlot, type EngineCallTicket } from "./engine-call-slot.js";
+import {
+  withDefined,
+  type ChannelManagerEvent,
+  type ChannelManagerPhase,
+  type ChannelManagerSnapshot,
+  type TeardownReason,
 } from "./channel-manager-events.js";
 import { resolveChannelManagerOptions, type ChannelManagerOptions } from "./channel-manager-options.js";
 import { ChannelManagerStateError } from "./channel-manager-state-error.js";
-import { classifyLoadPreviewFailure, describeEngineFailure } from "./engine-failure.js";
+import { decideLoadPreviewRetry, describeEngineFailure } from "./engine-failure.js";
 import { EventMailbox } from "./event-mailbox.js";
-import { decideTeardown, releaseOnEntry, type PendingTeardown } from "./teardown-gate.js";
+import { TeardownGate } from "./teardown-gate.js";
 import { noopLifecycleMetrics, type LifecycleMetrics } from "./lifecycle-metrics.js";
 import { silentLogger, type Logger } from "./logger.js";
 import type { EngineOutcome, PlayoutEngine, SwitchToLiveResult } from "./playout-engine.js";
 import type { ProgramFormat } from "./program-format.js";
-import type { ScheduledSegment, ScheduleSource } from "./schedule-source.js";
+import type { ScheduleSource } from "./schedule-source.js";
 
 export type { ChannelManagerEvent, ChannelManagerPhase, ChannelManagerSnapshot, TeardownReason } from "./channel-manager-events.js";
 
@@ -30,11 +34,6 @@ export interface ChannelManagerDeps {
   readonly clock: Clock;
   readonly logger?: Logger;
   readonly metrics?: LifecycleMetrics;
-}
-
-interface ArmedTimer {
-  readonly handle: TimerHandle;
-  readonly atMs: number;
 }
 
 /** Bound on rules applied in one evaluation; a pass applies at most a few (e.g. arm-switch then issue-switch). */
@@ -77,12 +76,12 @@ export class ChannelManager {
   private liveCount = 0;
   private loadPreviewRetryAtMs: number | undefined;
   private lastSwitchTargetMs: number | undefined;
-  private teardown: PendingTeardown | undefined;
-  /** Bumped on terminal entry and dispose: an answer carrying an older value is ignored. */
-  private generation = 0;
-  private inflight: AbortController | undefined;
-  private timer: ArmedTimer | undefined;
+  /** The one engine call in flight; invalidated on terminal entry and dispose so late answers are ignored. */
+  private readonly calls = new EngineCallSlot();
+  /** The one clock timer, armed for the next due instant. */
+  private readonly timer: DueTimer;
   private inStep = false;
+  private readonly gate: TeardownGate;
 
   /** Throws ChannelManagerOptionsError for options out of range. */
   constructor(deps: ChannelManagerDeps, options: Partial<ChannelManagerOptions> = {}) {
@@ -94,6 +93,8 @@ export class ChannelManager {
     this.logger = (deps.logger ?? silentLogger).child({ component: "channel-manager", channel: deps.channelNumber });
     this.metrics = deps.metrics ?? noopLifecycleMetrics;
     this.machine = new BoundaryStateMachine(this.logger, () => this.clock.now(), (move) => this.onMove(move));
+    this.gate = new TeardownGate(this.channelNumber, this.options.teardownGraceMs, this.logger, this.metrics);
+    this.timer = new DueTimer(this.clock, () => this.tick());
     this.mailbox = new EventMailbox((error, event) =>
       this.logger.error({ err: error, event: event.type }, "channel manager listener threw"),
     );
@@ -116,17 +117,17 @@ export class ChannelManager {
 
   /** True while a teardown request waits for a stable state. */
   get teardownPending(): boolean {
-    return this.teardown !== undefined;
+    return this.gate.pending !== undefined;
   }
 
   /** Grace deadline (epoch ms) of the pending teardown. */
   get teardownDeadlineMs(): number | undefined {
-    return this.teardown?.deadlineMs;
+    return this.gate.pending?.deadlineMs;
   }
 
   /** Reason of the pending teardown (the first request's). */
   get teardownReason(): string | undefined {
-    return this.teardown?.reason;
+    return this.gate.pending?.reason;
   }
 
   /** Why the manager failed: the FAILED_TERMINAL reason, or the start failure. */
@@ -161,16 +162,13 @@ export class ChannelManager {
     } catch (error) {
       return this.failStart(`Schedule has no plan for channel ${this.channelNumber}: ${String(error)}`, "not_found");
     }
-    const generation = this.generation;
-    const controller = new AbortController();
-    this.inflight = controller;
+    const ticket = this.calls.begin();
     const outcome = await this.engine.startChannel(
       { channelId: this.channelNumber, planHandle, programFormat },
-      { signal: controller.signal, timeoutMs: this.options.engineCallTimeoutMs },
+      { signal: ticket.signal, timeoutMs: this.options.engineCallTimeoutMs },
     );
     return this.step(() => {
-      if (this.inflight === controller) this.inflight = undefined;
-      if (generation !== this.generation || this.phase !== "starting") {
+      if (!this.calls.accept(ticket) || this.phase !== "starting") {
         this.logger.info({ phase: this.phase }, "StartChannel answered after the session was released");
         return outcome;
       }
@@ -200,29 +198,10 @@ export class ChannelManager {
   requestTeardown(reason: TeardownReason): boolean {
     return this.step(() => {
       if (this.phase === "disposed") return true;
-      const state = this.machine.state;
-      const decision = decideTeardown(state, this.teardown, reason, this.clock.now(), this.options.teardownGraceMs);
-      if (decision.kind === "repeat") {
-        this.logger.debug(
-          { invariant: Invariant.ViewerCountAdvisory, state, reason, pendingReason: decision.pending.reason },
-          "teardown already pending; repeat request ignored",
-        );
-        return false;
-      }
-      if (decision.kind === "defer") {
-        this.teardown = decision.pending;
-        this.metrics.teardownDeferred(this.channelNumber);
-        this.logger.info(
-          { invariant: Invariant.TeardownStableState, state, reason, deadlineMs: decision.pending.deadlineMs },
-          `${Invariant.TeardownStableState}: teardown DEFERRED`,
-        );
-        return false;
-      }
-      if (this.phase !== "teardown_granted") {
-        this.grantTeardown();
-        this.metrics.teardownImmediate(this.channelNumber);
-      }
-      this.logger.info({ invariant: Invariant.TeardownStableState, state, reason }, `${Invariant.TeardownStableState}: teardown permitted`);
+      const firstPermit = this.phase !== "teardown_granted";
+      const decision = this.gate.request(reason, this.machine.state, this.clock.now(), firstPermit);
+      if (decision.kind !== "permit") return false;
+      if (firstPermit) this.grantTeardown();
       return true;
     });
   }
@@ -233,16 +212,7 @@ export class ChannelManager {
    * was already granted: that session is over).
    */
   cancelPendingTeardown(): boolean {
-    return this.step(() => {
-      const pending = this.teardown;
-      if (pending === undefined) return false;
-      this.teardown = undefined;
-      this.logger.info(
-        { invariant: Invariant.ViewerCountAdvisory, state: this.machine.state, reason: pending.reason },
-        "pending teardown cancelled: a viewer returned",
-      );
-      return true;
-    });
+    return this.step(() => this.gate.cancel(this.machine.state) !== undefined);
   }
 
   /** Evaluates every time rule at `clock.now()`. Idempotent: a second call at the same instant does nothing. */
@@ -263,18 +233,18 @@ export class ChannelManager {
       state: this.machine.state,
       isLive: this.isLive,
       provisional: this.isProvisional,
-      teardownPending: this.teardown !== undefined,
+      teardownPending: this.gate.pending !== undefined,
       liveBoundaryCount: this.liveCount,
       nowMs: this.clock.now(),
     };
-    return withOptional(snapshot, {
-      teardownDeadlineMs: this.teardown?.deadlineMs,
-      teardownReason: this.teardown?.reason,
+    return withDefined(snapshot, {
+      teardownDeadlineMs: this.gate.pending?.deadlineMs,
+      teardownReason: this.gate.pending?.reason,
       fatalReason: this.fatalReason,
       currentSegment: this.live?.segment,
       nextSegment: this.plan?.segment,
       nextBoundaryMs: this.plan?.boundaryMs,
-      nextDueAtMs: this.timer?.atMs,
+      nextDueAtMs: this.timer.atMs,
     });
   }
 
@@ -282,12 +252,11 @@ export class ChannelManager {
   dispose(): void {
     if (this.phase === "disposed") return;
     this.phase = "disposed";
-    this.generation += 1;
-    this.teardown = undefined;
+    this.gate.clear();
     this.plan = undefined;
     this.loadPreviewRetryAtMs = undefined;
-    this.clearTimer();
-    this.abortInflight();
+    this.timer.clear();
+    this.calls.invalidate();
     this.mailbox.close();
     this.logger.debug({ state: this.machine.state }, "channel manager disposed");
   }
@@ -334,9 +303,9 @@ export class ChannelManager {
       state: this.machine.state,
       running: this.phase === "running",
       ...(this.plan !== undefined ? { plan: this.plan } : {}),
-      ...(this.teardown !== undefined ? { teardownDeadlineMs: this.teardown.deadlineMs } : {}),
+      ...(this.gate.pending !== undefined ? { teardownDeadlineMs: this.gate.pending.deadlineMs } : {}),
       ...(this.loadPreviewRetryAtMs !== undefined ? { loadPreviewRetryAtMs: this.loadPreviewRetryAtMs } : {}),
-      loadPreviewInFlight: this.inflight !== undefined,
+      loadPreviewInFlight: this.calls.busy,
       switchAnswerTimeoutMs: this.options.switchAnswerTimeoutMs,
     };
   }
@@ -377,37 +346,14 @@ export class ChannelManager {
 
   /** Keeps exactly one clock timer, armed for the next due instant (nothing polls). */
   private rearm(): void {
-    const atMs = this.phase === "disposed" ? undefined : nextDueAtMs(this.timeRuleInput());
-    if (atMs === this.timer?.atMs) return;
-    this.clearTimer();
-    if (atMs === undefined) return;
-    const handle = scheduleAt(this.clock, atMs, () => {
-      if (this.timer?.handle === handle) this.timer = undefined;
-      this.tick();
-    });
-    this.timer = { handle, atMs };
-  }
-
-  private clearTimer(): void {
-    if (this.timer !== undefined) {
-      this.clock.clearTimeout(this.timer.handle);
-      this.timer = undefined;
-    }
-  }
-
-  private abortInflight(): void {
-    const controller = this.inflight;
-    this.inflight = undefined;
-    controller?.abort();
+    this.timer.set(this.phase === "disposed" ? undefined : nextDueAtMs(this.timeRuleInput()));
   }
 
   // ── boundary work ──────────────────────────────────────────────────────────
 
   private sendLoadPreview(plan: BoundaryPlan, nowMs: number): void {
     this.loadPreviewRetryAtMs = undefined;
-    const generation = this.generation;
-    const controller = new AbortController();
-    this.inflight = controller;
+    const ticket = this.calls.begin();
     const params = {
       channelId: this.channelNumber,
       assetPath: plan.segment.assetPath,
@@ -418,16 +364,15 @@ export class ChannelManager {
     this.logger.debug({ boundaryMs: plan.boundaryMs, ...params }, "LoadPreview issued");
     const timeoutMs = Math.max(1, Math.min(this.options.engineCallTimeoutMs, plan.switchIssueAtMs - nowMs));
     void this.engine
-      .loadPreview(params, { signal: controller.signal, timeoutMs })
-      .then((outcome) => this.step(() => this.onLoadPreviewAnswer(generation, controller, plan, outcome)));
+      .loadPreview(params, { signal: ticket.signal, timeoutMs })
+      .then((outcome) => this.step(() => this.onLoadPreviewAnswer(ticket, plan, outcome)));
   }
 
-  private onLoadPreviewAnswer(generation: number, controller: AbortController, plan: BoundaryPlan, outcome: EngineOutcome): void {
-    if (generation !== this.generation || controller !== this.inflight || this.plan !== plan || this.machine.state !== "PLANNED") {
+  private onLoadPreviewAnswer(ticket: EngineCallTicket, plan: BoundaryPlan, outcome: EngineOutcome): void {
+    if (!this.calls.accept(ticket) || this.plan !== plan || this.machine.state !== "PLANNED") {
       this.logger.debug({ boundaryMs: plan.boundaryMs }, "late LoadPreview answer ignored");
       return;
     }
-    this.inflight = undefined;
     const nowMs = this.clock.now();
     if (outcome.ok) {
       this.metrics.observePrefeedLeadMs(this.channelNumber, plan.boundaryMs - nowMs);
@@ -435,22 +380,19 @@ export class ChannelManager {
       return;
     }
     const failure = describeEngineFailure(outcome.failure);
-    const verdict = classifyLoadPreviewFailure(outcome.failure);
-    if (verdict === "permanent") {
-      this.fail(`LoadPreview for boundary ${plan.boundaryMs} failed: ${failure}`, Invariant.BoundaryLifecycle);
-      return;
+    const next = decideLoadPreviewRetry(outcome.failure, this.gate.pending !== undefined, nowMs, this.options.loadPreviewRetryDelayMs, plan.switchIssueAtMs);
+    const fields = { boundaryMs: plan.boundaryMs, failure };
+    switch (next.kind) {
+      case "terminal":
+        return this.fail(`LoadPreview for boundary ${plan.boundaryMs} failed: ${failure}`);
+      case "hold":
+        return this.logger.info({ invariant: Invariant.TeardownNoNewWork, ...fields }, "LoadPreview failed; no retry while a teardown is pending");
+      case "no-time":
+        return this.logger.warn(fields, "LoadPreview failed; no time left to retry before switch issuance");
+      case "retry":
+        this.loadPreviewRetryAtMs = next.retryAtMs;
+        return this.logger.warn({ ...fields, retryAtMs: next.retryAtMs }, "LoadPreview failed; retrying");
     }
-    if (this.teardown !== undefined) {
-      this.logger.info({ invariant: Invariant.TeardownNoNewWork, boundaryMs: plan.boundaryMs, failure }, "LoadPreview failed; no retry while a teardown is pending");
-      return;
-    }
-    const retryAtMs = nowMs + this.options.loadPreviewRetryDelayMs;
-    if (retryAtMs >= plan.switchIssueAtMs) {
-      this.logger.warn({ boundaryMs: plan.boundaryMs, failure }, "LoadPreview failed; no time left to retry before switch issuance");
-      return;
-    }
-    this.loadPreviewRetryAtMs = retryAtMs;
-    this.logger.warn({ boundaryMs: plan.boundaryMs, failure, retryAtMs }, "LoadPreview failed; retrying");
   }
 
   private issueSwitch(plan: BoundaryPlan, nowMs: number): void {
@@ -463,7 +405,7 @@ export class ChannelManager {
       return;
     }
     const params = { channelId: this.channelNumber, targetBoundaryTimeMs: plan.boundaryMs, issuedAtTimeMs: nowMs };
-    const mismatch = this.planMismatch(plan, params.targetBoundaryTimeMs, nowMs);
+    const mismatch = checkDeclaredMatchesPlan(this.schedule, plan, params.targetBoundaryTimeMs, nowMs, this.options.minPrefeedLeadMs);
     if (mismatch !== undefined) {
       this.fail(mismatch, Invariant.BoundaryDeclaredMatchesPlan);
       return;
@@ -480,46 +422,17 @@ export class ChannelManager {
       { invariant: Invariant.SwitchIssuanceOneShot, targetBoundaryTimeMs: plan.boundaryMs, issuedAtTimeMs: nowMs, leadMs, lateByMs },
       "SwitchToLive issued",
     );
-    const generation = this.generation;
-    const controller = new AbortController();
-    this.inflight = controller;
+    const ticket = this.calls.begin();
     void this.engine
-      .switchToLive(params, { signal: controller.signal, timeoutMs: leadMs + this.options.switchAnswerTimeoutMs })
-      .then((outcome) => this.step(() => this.onSwitchAnswer(generation, controller, plan, outcome)));
+      .switchToLive(params, { signal: ticket.signal, timeoutMs: leadMs + this.options.switchAnswerTimeoutMs })
+      .then((outcome) => this.step(() => this.onSwitchAnswer(ticket, plan, outcome)));
   }
 
-  /** INV-BOUNDARY-DECLARED-MATCHES-PLAN-001: the declared target is the planned boundary, the schedule still agrees, the lead holds. */
-  private planMismatch(plan: BoundaryPlan, targetMs: number, nowMs: number): string | undefined {
-    if (targetMs !== plan.boundaryMs) return `Declared target ${targetMs} differs from planned boundary ${plan.boundaryMs}`;
-    let current: ScheduledSegment;
-    try {
-      current = this.schedule.segmentAt(this.channelNumber, plan.boundaryMs);
-    } catch (error) {
-      return `Schedule no longer answers for boundary ${plan.boundaryMs}: ${String(error)}`;
-    }
-    if (plan.kind === "scheduled" && current.startMs !== plan.boundaryMs) {
-      return `Planned boundary ${plan.boundaryMs} is no longer a schedule boundary (segment starts at ${current.startMs})`;
-    }
-    if (current.sequence !== plan.segment.sequence || current.assetPath !== plan.segment.assetPath || current.startMs !== plan.segment.startMs) {
-      return `Schedule changed for boundary ${plan.boundaryMs}: planned ${plan.segment.assetPath}#${plan.segment.sequence}, now ${current.assetPath}#${current.sequence}`;
-    }
-    if (targetMs - nowMs < this.options.minPrefeedLeadMs) {
-      return `Switch lead ${targetMs - nowMs} ms is below MIN_PREFEED ${this.options.minPrefeedLeadMs} ms`;
-    }
-    return undefined;
-  }
-
-  private onSwitchAnswer(
-    generation: number,
-    controller: AbortController,
-    plan: BoundaryPlan,
-    outcome: EngineOutcome<SwitchToLiveResult>,
-  ): void {
-    if (generation !== this.generation || controller !== this.inflight || this.machine.state !== "SWITCH_ISSUED") {
+  private onSwitchAnswer(ticket: EngineCallTicket, plan: BoundaryPlan, outcome: EngineOutcome<SwitchToLiveResult>): void {
+    if (!this.calls.accept(ticket) || this.machine.state !== "SWITCH_ISSUED") {
       this.logger.debug({ boundaryMs: plan.boundaryMs }, "late SwitchToLive answer ignored");
       return;
     }
-    this.inflight = undefined;
     if (!outcome.ok) {
       this.fail(
         `SwitchToLive for boundary ${plan.boundaryMs} failed: ${describeEngineFailure(outcome.failure)}`,
@@ -549,8 +462,8 @@ export class ChannelManager {
     }
   }
 
-  private fail(reason: string, invariant: InvariantId): void {
-    this.logger.error({ invariant, state: this.machine.state, reason }, `${invariant}: ${reason}`);
+  private fail(reason: string, invariant?: InvariantId): void {
+    this.logger.error({ invariant, state: this.machine.state, reason }, invariant ? `${invariant}: ${reason}` : reason);
     this.moveTo("FAILED_TERMINAL", reason);
   }
 
@@ -562,16 +475,7 @@ export class ChannelManager {
   }
 
   private expireGrace(nowMs: number): void {
-    const pending = this.teardown;
-    if (pending === undefined) return;
-    const stuck = this.machine.state;
-    const waitedMs = nowMs - pending.requestedAtMs;
-    this.metrics.teardownGraceTimeout(this.channelNumber);
-    this.logger.warn(
-      { invariant: Invariant.TeardownGraceTimeout, stuckState: stuck, waitedMs, reason: pending.reason },
-      `${Invariant.TeardownGraceTimeout}: grace expired`,
-    );
-    this.fail(`Teardown grace timeout: stuck in ${stuck} for ${waitedMs} ms`, Invariant.TeardownGraceTimeout);
+    this.fail(this.gate.expire(this.machine.state, nowMs), Invariant.TeardownGraceTimeout);
   }
 
   private grantTeardown(): void {
@@ -600,11 +504,10 @@ export class ChannelManager {
 
   /** INV-TERMINAL-TIMER-CLEARED-001 and INV-TERMINAL-SCHEDULER-HALT-001, whatever the path in. */
   private enterTerminal(move: BoundaryMove): void {
-    this.generation += 1;
     this.plan = undefined;
     this.loadPreviewRetryAtMs = undefined;
-    this.clearTimer();
-    this.abortInflight();
+    this.timer.clear();
+    this.calls.invalidate();
     if (!move.enteredTerminal) return;
     const reason = this.machine.fatalReason ?? "unknown";
     this.logger.error(
@@ -615,21 +518,9 @@ export class ChannelManager {
   }
 
   private runDeferredTeardown(stateReached: BoundaryState, atMs: number): void {
-    const released = releaseOnEntry(stateReached, this.teardown, atMs);
+    const released = this.gate.releaseOnEntry(stateReached, atMs);
     if (released === undefined) return;
-    this.teardown = undefined;
     this.grantTeardown();
-    this.metrics.observeTeardownDeferredSeconds(this.channelNumber, released.deferredMs / 1000);
-    this.logger.info(
-      { invariant: Invariant.TeardownStableState, stateReached, reason: released.reason, deferredMs: released.deferredMs },
-      `${Invariant.TeardownStableState}: executing deferred teardown`,
-    );
     this.mailbox.post({ type: "teardown-ready", ...released, atMs });
   }
-}
-
-function withOptional<T extends object>(base: T, optional: Record<string, unknown>): T {
-  const out = { ...base } as Record<string, unknown>;
-  for (const [key, value] of Object.entries(optional)) if (value !== undefined) out[key] = value;
-  return out as T;
 }

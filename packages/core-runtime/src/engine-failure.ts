@@ -32,3 +32,25 @@ export function describeEngineFailure(failure: EngineFailure): string {
   }
   return `error ${failure.error}${failure.message ? `: ${failure.message}` : ""}`;
 }
+
+/**
+ * What a failed LoadPreview leads to:
+ * - `terminal` — a permanent failure;
+ * - `hold` — retryable, but a teardown is pending (no new LoadPreview: INV-TEARDOWN-NO-NEW-WORK-001);
+ * - `no-time` — retryable, but the retry would not come before the switch issuance instant
+ *   (the boundary then fails at that instant);
+ * - `retry` — retry at `retryAtMs`.
+ * `aborted` answers never reach here (they are stale by construction). Pure.
+ */
+export function decideLoadPreviewRetry(
+  failure: EngineFailure,
+  teardownPending: boolean,
+  nowMs: number,
+  retryDelayMs: number,
+  switchIssueAtMs: number,
+): { readonly kind: "terminal" | "hold" | "no-time" } | { readonly kind: "retry"; readonly retryAtMs: number } {
+  if (classifyLoadPreviewFailure(failure) === "permanent") return { kind: "terminal" };
+  if (teardownPending) return { kind: "hold" };
+  const retryAtMs = nowMs + retryDelayMs;
+  return retryAtMs >= switchIssueAtMs ? { kind: "no-time" } : { kind: "retry", retryAtMs };
+}
