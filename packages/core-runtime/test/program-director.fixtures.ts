@@ -9,6 +9,10 @@ import {
   ProgramDirector,
   UnknownChannelError,
   type AttachStreamParams,
+  type ChannelStreamHub,
+  type HubViewerSink,
+  type StreamHubEvent,
+  type StreamHubStats,
   type DetachStreamParams,
   type EngineCallErrorKind,
   type EngineCallOptions,
@@ -252,6 +256,77 @@ export class LoopSchedule implements ScheduleSource {
   }
 }
 
+/**
+ * An in-memory ChannelStreamHub for the storm: no sockets, so a seeded storm replays
+ * exactly. `open` is the registry the leak check reads.
+ */
+export class MemoryHub implements ChannelStreamHub {
+  private readonly viewers = new Map<string, { sink: HubViewerSink; onClose: () => void }>();
+  private readonly listeners = new Set<(event: StreamHubEvent) => void>();
+  private closed = false;
+
+  constructor(
+    readonly socketPath: string,
+    private readonly open: Set<MemoryHub>,
+  ) {}
+
+  get viewerCount(): number {
+    return this.viewers.size;
+  }
+
+  listen(): Promise<void> {
+    if (!this.closed) this.open.add(this);
+    return Promise.resolve();
+  }
+
+  addViewer(viewerId: string, sink: HubViewerSink): boolean {
+    if (this.closed) throw new Error("hub closed");
+    if (this.viewers.has(viewerId)) throw new Error("duplicate viewer");
+    if (sink.destroyed === true || sink.writableEnded === true) return false;
+    const onClose = (): void => {
+      this.detach(viewerId);
+      for (const listener of [...this.listeners]) listener({ type: "viewer-removed", viewerId, cause: "closed" });
+    };
+    sink.on("close", onClose);
+    this.viewers.set(viewerId, { sink, onClose });
+    return true;
+  }
+
+  removeViewer(viewerId: string, how: "end" | "destroy" = "end"): boolean {
+    const entry = this.detach(viewerId);
+    if (!entry) return false;
+    if (how === "end") entry.sink.end();
+    else entry.sink.destroy();
+    return true;
+  }
+
+  expectEngineClose(): void {}
+
+  subscribe(listener: (event: StreamHubEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stats(): StreamHubStats {
+    return { viewers: this.viewers.size, engineConnected: false, bytesIn: 0, chunksOut: 0, bytesOut: 0, viewersEvicted: 0, resyncs: 0 };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.open.delete(this);
+    for (const id of [...this.viewers.keys()]) this.removeViewer(id, "end");
+    this.listeners.clear();
+  }
+
+  private detach(viewerId: string): { sink: HubViewerSink; onClose: () => void } | undefined {
+    const entry = this.viewers.get(viewerId);
+    if (!entry) return undefined;
+    this.viewers.delete(viewerId);
+    entry.sink.off("close", entry.onClose);
+    return entry;
+  }
+}
+
 export interface HarnessOptions {
   readonly channels?: readonly number[];
   readonly options?: Partial<ProgramDirectorOptions>;
@@ -259,6 +334,8 @@ export interface HarnessOptions {
   readonly connectStreams?: boolean;
   /** Clock start, epoch ms. Default 1_000_000 (a segment boundary is every 30 s). */
   readonly startMs?: number;
+  /** `real` (default): a StreamHub on a Unix socket per session; `memory`: {@link MemoryHub}. */
+  readonly hub?: "real" | "memory";
 }
 
 /** A director over the scripted engine, a real StreamHub per session, and a manual clock. */
@@ -272,6 +349,8 @@ export interface Harness {
   readonly managers: Array<{ readonly channel: number; readonly manager: ChannelManager; disposedWithSessions?: number }>;
   eventsOf<T extends ProgramDirectorEvent["type"]>(type: T): Array<Extract<ProgramDirectorEvent, { type: T }>>;
   socketFiles(): string[];
+  /** Memory hubs not yet closed (memory mode). */
+  readonly openMemoryHubs: Set<MemoryHub>;
   /** Shuts the director down, checks nothing is left, removes the runtime directory. */
   close(): Promise<void>;
 }
@@ -282,6 +361,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const runtimeDir = await mkdtemp(join(tmpdir(), "rv-director-"));
   const events: ProgramDirectorEvent[] = [];
   const managers: Harness["managers"] = [];
+  const openMemoryHubs = new Set<MemoryHub>();
   let director: ProgramDirector | undefined = undefined;
   director = new ProgramDirector(
     {
@@ -290,6 +370,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       clock,
       runtimeDir,
       ...(options.hubOptions ? { hubOptions: options.hubOptions } : { hubOptions: { coalesceMaxDelayMs: 0 } }),
+      ...(options.hub === "memory" ? { createHub: (params) => new MemoryHub(params.socketPath, openMemoryHubs) } : {}),
       createManager: (params) => {
         const manager = new ChannelManager(params, params.options);
         const entry: Harness["managers"][number] = { channel: params.channelNumber, manager };
@@ -314,6 +395,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     events,
     managers,
     eventsOf: (type) => events.filter((e) => e.type === type) as never,
+    openMemoryHubs,
     socketFiles: () => (existsSync(runtimeDir) ? readdirSync(runtimeDir).filter((f) => f.endsWith(".sock")) : []),
     async close() {
       await drive(clock, d.shutdown());
