@@ -13,6 +13,7 @@ const defaultOffsetMin = String(new Date(Date.UTC(2024, 0, 15, 12, 0, 0)).getTim
 export default defineConfig({
   test: {
     reporters: ["default", ["json", { outputFile: ".test-results/vitest.json" }]],
+    isolate: false,
     projects: zones.map(({ name, tz }) => ({
       extends: true,
       test: {

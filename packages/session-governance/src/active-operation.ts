@@ -57,7 +57,7 @@ export class ActiveOperation implements OperationHandle {
     this.isReleased = true;
     this.detachCaller?.();
     this.detachCaller = undefined;
-    this.onFreed(this, ended);
+    if (this.holdsSlot) this.onFreed(this, ended);
     return true;
   }
 }

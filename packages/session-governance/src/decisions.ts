@@ -61,8 +61,10 @@ export type OperationEnd =
   | { readonly kind: "closed" };
 
 /**
- * An admitted operation. A slot-holding one (e.g. `stream`) keeps its slot, and counts as
- * session activity, until `release()`; release it on every path (`finally`).
+ * An admitted operation. A slot-holding one (e.g. `stream`) keeps its slot, counts as
+ * session activity and is rechecked until `release()`: release it on every path
+ * (`finally`). For an operation that takes no slot the handle is informational: its
+ * activity was recorded at admission and `release()` is optional and harmless.
  */
 export interface OperationHandle {
   readonly sessionId: SessionId;
@@ -72,9 +74,10 @@ export interface OperationHandle {
   /** True when it holds one of the session's `maxConcurrentOps` slots. */
   readonly holdsSlot: boolean;
   /**
-   * Aborted when the operation must stop: its session is gone (`signal.reason` is the
-   * {@link GoneDecision}), the caller's signal aborted, or the governor closed. The slot is
-   * already released then. Never aborted by a normal `release()`.
+   * Slot-holding operations only: aborted when the operation must stop: its session is
+   * gone (`signal.reason` is the {@link GoneDecision}), the caller's signal aborted, or the
+   * governor closed (see {@link OperationEnd}). The slot is already free by then. Never
+   * aborted by a normal `release()`.
    */
   readonly signal: AbortSignal;
   /** True once released (by `release()` or by an end above). */

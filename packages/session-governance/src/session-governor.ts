@@ -44,11 +44,11 @@ export interface SweepResult {
   readonly terminated: ReadonlyArray<{ readonly sessionId: SessionId; readonly reason: TerminationReason }>;
 }
 
-/** A running operation as `get` reports it. */
+/** A running slot-holding operation as `get` reports it. */
 export interface RunningOperation {
   readonly operation: string;
+  /** UTC epoch ms. */
   readonly admittedAtMs: number;
-  readonly holdsSlot: boolean;
 }
 
 /**
@@ -98,10 +98,11 @@ export class SessionGovernor {
     // terminated the session after our read: answer with its termination.
     if (!this.store.recordActivity(id, now, op)) return this.refusalFor(id);
     const handle = new ActiveOperation(this, id, op, now, takesSlot, (freed) => this.freed(freed));
+    if (!takesSlot) return { kind: "admitted", handle }; // short operation: nothing to hold or watch
     let ops = this.running.get(id);
     if (ops === undefined) this.running.set(id, (ops = new Set()));
     ops.add(handle);
-    if (takesSlot) this.arm(handle, checked.row, now);
+    this.arm(handle, checked.row, now);
     if (options.signal !== undefined) handle.follow(options.signal);
     return { kind: "admitted", handle };
   }
@@ -146,20 +147,14 @@ export class SessionGovernor {
     }
   }
 
-  /** Slots `sessionId` holds in this process right now. */
+  /** Slots `sessionId` holds in this process right now (its running slot-holding operations). */
   activeSlots(sessionId: SessionId): number {
-    let n = 0;
-    for (const op of this.running.get(sessionId) ?? []) if (op.holdsSlot) n += 1;
-    return n;
+    return this.running.get(sessionId)?.size ?? 0;
   }
 
-  /** Operations of `sessionId` running in this process, oldest first. */
+  /** Slot-holding operations of `sessionId` running in this process, oldest first. */
   runningOperations(sessionId: SessionId): RunningOperation[] {
-    return [...(this.running.get(sessionId) ?? [])].map(({ operation, admittedAtMs, holdsSlot }) => ({
-      operation,
-      admittedAtMs,
-      holdsSlot,
-    }));
+    return [...(this.running.get(sessionId) ?? [])].map(({ operation, admittedAtMs }) => ({ operation, admittedAtMs }));
   }
 
   /**
@@ -224,8 +219,9 @@ export class SessionGovernor {
 
   private facts(row: SessionRow, now: number) {
     // A running operation is activity (guarantee 8): the idle clock does not run meanwhile.
-    const busy = (this.running.get(row.id)?.size ?? 0) > 0;
-    return { ...row, effectiveLastActivityAtMs: busy ? Math.max(now, row.lastActivityAtMs) : row.lastActivityAtMs, activeSlots: this.activeSlots(row.id) };
+    const activeSlots = this.activeSlots(row.id);
+    const effectiveLastActivityAtMs = activeSlots > 0 ? Math.max(now, row.lastActivityAtMs) : row.lastActivityAtMs;
+    return { ...row, effectiveLastActivityAtMs, activeSlots };
   }
 
   private refusalFor(id: SessionId): GateRefusal {
@@ -262,7 +258,7 @@ export class SessionGovernor {
     if (ops !== undefined && ops.size === 0) this.running.delete(op.sessionId);
     if (op.timer !== undefined) this.options.clock.clearTimeout(op.timer);
     op.timer = undefined;
-    if (!op.holdsSlot || this.closed) return;
+    if (this.closed) return;
     try {
       // The operation ran until now: that is the session's last activity.
       this.store.recordActivity(op.sessionId, this.now(), op.operation);
@@ -279,7 +275,7 @@ export class SessionGovernor {
     const dueMs = Math.min(row.hardDeadlineAtMs, now + refreshMs);
     op.timer = this.options.clock.setTimeout(() => {
       op.timer = undefined;
-      if (this.closed || op.released) return;
+      if (this.closed || op.released || this.store.isClosed) return;
       try {
         this.stillAllowed(op);
       } catch (error) {

@@ -94,6 +94,16 @@ export class SessionStore {
     return String(this.db.pragma("journal_mode", { simple: true }));
   }
 
+  /** The connection's `synchronous` level as SQLite reports it (2 = FULL, 1 = NORMAL). */
+  get synchronousLevel(): number {
+    return Number(this.db.pragma("synchronous", { simple: true }));
+  }
+
+  /** The connection's busy timeout, ms. */
+  get busyTimeoutMs(): number {
+    return Number(this.db.pragma("busy_timeout", { simple: true }));
+  }
+
   /** Runs `fn` in one BEGIN IMMEDIATE transaction (the write lock is taken up front). */
   immediate<T>(fn: () => T): T {
     this.assertOpen();

@@ -35,7 +35,7 @@ export function useFixture() {
     dir,
     /** Opens governance on the test's file (same file on every call unless `path` is given). */
     open(clock: ManualClock, extra: Partial<SessionGovernanceOptions> & { policy?: GovernancePolicyOptions } = {}): SessionGovernance {
-      const gov = openSessionGovernance({ path: join(dir(), "sessions.db"), clock, ...extra });
+      const gov = openSessionGovernance({ path: join(dir(), "sessions.db"), clock, synchronous: "normal", ...extra });
       state.opened.push(gov);
       return gov;
     },

@@ -12,6 +12,8 @@ describe("SessionStore on a real file", () => {
     const store = SessionStore.open({ path: fx.dbPath(), busyTimeoutMs: 1234 });
     try {
       expect(store.journalMode).toBe("wal");
+      expect(store.busyTimeoutMs).toBe(1234);
+      expect(store.synchronousLevel).toBe(2);
       expect(store.schemaVersion).toBe(SCHEMA_VERSION);
       const raw = fx.raw();
       expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
@@ -114,6 +116,16 @@ describe("SessionStore on a real file", () => {
       expect(() => rw.prepare("UPDATE sessions SET terminated_at = 1, termination_reason = 'bored', termination_actor = 'x' WHERE id = ?").run(id)).toThrow(/CHECK/);
     } finally {
       rw.close();
+    }
+  });
+
+  test("synchronous: normal is available as an option", () => {
+    const store = SessionStore.open({ path: fx.dbPath(), synchronous: "normal" });
+    try {
+      expect(store.synchronousLevel).toBe(1);
+      expect(store.busyTimeoutMs).toBe(5_000);
+    } finally {
+      store.close();
     }
   });
 
