@@ -172,7 +172,10 @@ export class ChannelManager {
         this.logger.info({ phase: this.phase }, "StartChannel answered after the session was released");
         return outcome;
       }
-      if (!outcome.ok) return this.failStart(`StartChannel failed: ${describeEngineFailure(outcome.failure)}`);
+      if (!outcome.ok) {
+        this.failStart(`StartChannel failed: ${describeEngineFailure(outcome.failure)}`);
+        return outcome;
+      }
       try {
         this.plan = planStartupBoundary(this.schedule, this.channelNumber, this.clock.now(), this.options);
       } catch (error) {

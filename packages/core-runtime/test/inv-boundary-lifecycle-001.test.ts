@@ -94,7 +94,7 @@ describe("INV-BOUNDARY-LIFECYCLE-001 in the ChannelManager", () => {
     await h.settle();
     if (legal) {
       expect(entered).toBe(to);
-      expect(h.logger.matching("VIOLATION")).toEqual([]);
+      expect(h.logger.matching("INV-BOUNDARY-LIFECYCLE-001 VIOLATION")).toEqual([]);
     } else {
       expect(entered).toBe("FAILED_TERMINAL");
       expect(h.manager.boundaryState).toBe("FAILED_TERMINAL");
@@ -117,6 +117,6 @@ describe("INV-BOUNDARY-LIFECYCLE-001 in the ChannelManager", () => {
     expect(stateEvents.length).toBeGreaterThan(20);
     for (const [from, to] of stateEvents) expect(isLegalBoundaryMove(from, to)).toBe(true);
     expect(h.metrics.transitions).toEqual(stateEvents);
-    expect(h.logger.matching("VIOLATION")).toEqual([]);
+    expect(h.logger.matching("INV-BOUNDARY-LIFECYCLE-001 VIOLATION")).toEqual([]);
   });
 });
