@@ -68,6 +68,7 @@ export class StreamHub implements ChannelStreamHub {
   private pendingBytes = 0;
   private flushTimer: TimerHandle | undefined;
   private closing: Promise<void> | undefined;
+  private listenRun: Promise<void> | undefined;
   private counters = { bytesIn: 0, chunksOut: 0, bytesOut: 0, viewersEvicted: 0 };
 
   constructor(deps: StreamHubDeps, options?: Partial<StreamHubOptions>) {
@@ -85,18 +86,21 @@ export class StreamHub implements ChannelStreamHub {
     return this.server?.listening ?? false;
   }
 
-  async listen(): Promise<void> {
-    if (this.closing) throw new StreamHubError("closed", this.socketPath, "hub is closed");
-    if (this.server) return;
+  listen(): Promise<void> {
+    if (this.closing) return Promise.reject(new StreamHubError("closed", this.socketPath, "hub is closed"));
+    this.listenRun ??= this.runListen();
+    return this.listenRun;
+  }
+
+  private async runListen(): Promise<void> {
     if (Buffer.byteLength(this.socketPath) > MAX_SOCKET_PATH_BYTES) {
       throw new StreamHubError("path_too_long", this.socketPath, `socket path longer than ${MAX_SOCKET_PATH_BYTES} bytes`);
     }
     await this.removeStaleSocket();
+    if (this.closing) throw new StreamHubError("closed", this.socketPath, "hub closed while opening its socket");
     const server = createServer({ allowHalfOpen: false }, (socket) => this.onEngineConnection(socket));
-    this.server = server;
     await new Promise<void>((resolve, reject) => {
       const onError = (error: Error): void => {
-        this.server = undefined;
         reject(new StreamHubError("listen_failed", this.socketPath, error.message, { cause: error }));
       };
       server.once("error", onError);
@@ -105,15 +109,10 @@ export class StreamHub implements ChannelStreamHub {
         resolve();
       });
     });
+    this.server = server;
     // Only the engine (same user) may connect to Core's socket.
     await chmod(this.socketPath, 0o600).catch(() => undefined);
     server.on("error", (error) => this.log.error({ err: error.message }, "stream hub server error"));
-    if (this.closing) {
-      // close() ran while we were starting to listen.
-      await this.closeServer();
-      await rm(this.socketPath, { force: true }).catch(() => undefined);
-      throw new StreamHubError("closed", this.socketPath, "hub closed while listening");
-    }
     this.log.debug({ socketPath: this.socketPath }, "stream hub listening");
   }
 
@@ -170,6 +169,9 @@ export class StreamHub implements ChannelStreamHub {
   }
 
   private async runClose(): Promise<void> {
+    // A listen still in flight finishes first, so its socket is closed (and its file
+    // removed) here, never later under a successor session's feet.
+    await this.listenRun?.catch(() => undefined);
     this.flush();
     this.clearFlushTimer();
     this.engineCloseExpected = true;
@@ -309,7 +311,14 @@ export class StreamHub implements ChannelStreamHub {
         this.evict(entry, queued);
         continue;
       }
-      entry.sink.write(out);
+      try {
+        entry.sink.write(out);
+      } catch (error) {
+        // A sink that throws must not break the loop for the others.
+        this.log.warn({ viewerId: entry.id, err: String(error) }, "viewer write threw; dropping the viewer");
+        this.dropViewer(entry, "error");
+        continue;
+      }
       this.counters.bytesOut += out.length;
     }
   }

@@ -92,6 +92,16 @@ describe("StreamHub socket", () => {
     await hub.close();
   });
 
+  it("close() during listen() waits for it and leaves no socket file behind", async () => {
+    const hub = new StreamHub({ channelNumber: 1, socketPath: streamSocketPath(runtimeDir, 1), clock });
+    const listening = hub.listen();
+    const closed = hub.close();
+    await expect(listening).rejects.toMatchObject({ code: "closed" });
+    await closed;
+    expect(hub.listening).toBe(false);
+    expect(existsSync(hub.socketPath)).toBe(false);
+  });
+
   it("rejects a socket path longer than the OS allows", async () => {
     const hub = new StreamHub({ channelNumber: 1, socketPath: join(runtimeDir, "x".repeat(120), "ch_1.sock"), clock });
     await expect(hub.listen()).rejects.toMatchObject({ code: "path_too_long" });
@@ -314,6 +324,24 @@ describe("StreamHub viewers", () => {
     expect(events).toContainEqual({ type: "viewer-removed", viewerId: "v", cause: "closed" });
     expect(sink.listenerCount("close")).toBe(closeListenersBefore);
     expect(sink.listenerCount("error")).toBe(0);
+  });
+
+  it("drops a viewer whose write throws and keeps serving the others", async () => {
+    const { hub, events } = await openHub({ coalesceMaxDelayMs: 0 });
+    const broken = new RecordingSink();
+    broken.write = () => {
+      throw new Error("boom");
+    };
+    const healthy = new RecordingSink();
+    hub.addViewer("broken", broken);
+    hub.addViewer("healthy", healthy);
+    const engine = await attachEngine(hub);
+    const stream = tsStream(5, { patEvery: 1 });
+    await feed(hub, engine, stream);
+    expect(healthy.received().equals(stream)).toBe(true);
+    expect(broken.destroyed).toBe(true);
+    expect(events).toContainEqual({ type: "viewer-removed", viewerId: "broken", cause: "error" });
+    expect(hub.viewerCount).toBe(1);
   });
 
   it("ends a removed viewer cleanly, refuses duplicates and already-ended sinks", async () => {
