@@ -12,7 +12,8 @@ export type GovernanceErrorCode =
   | "invalid_policy"
   | "invalid_argument"
   | "store_version"
-  | "store_closed";
+  | "store_closed"
+  | "store_failure";
 
 /** Base class of every error this package throws; `code` is from a closed list. */
 export class SessionGovernanceError extends Error {
@@ -120,6 +121,29 @@ export class StoreClosedError extends SessionGovernanceError {
   constructor() {
     super("store_closed", "the session store is closed");
   }
+}
+
+/**
+ * SQLite failed (busy beyond the busy timeout, disk full, I/O error, unreadable file).
+ * The transaction was rolled back: nothing of the failed call was written.
+ */
+export class StoreFailureError extends SessionGovernanceError {
+  /** SQLite's extended result code, e.g. `SQLITE_BUSY`, `SQLITE_FULL`. */
+  readonly sqliteCode: string;
+  constructor(sqliteCode: string, detail: string, cause: unknown) {
+    super("store_failure", `${sqliteCode}: ${detail}`, { cause });
+    this.sqliteCode = sqliteCode;
+  }
+}
+
+/** @private Turns a better-sqlite3 error into StoreFailureError; other errors pass through. */
+export function toStoreError(error: unknown): unknown {
+  if (error instanceof SessionGovernanceError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && code.startsWith("SQLITE_")) {
+    return new StoreFailureError(code, error instanceof Error ? error.message : String(error), error);
+  }
+  return error;
 }
 
 function describeInput(input: unknown): string {

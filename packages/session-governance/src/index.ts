@@ -71,6 +71,7 @@ export {
   InvalidSessionIdError,
   SessionGovernanceError,
   StoreClosedError,
+  StoreFailureError,
   StoreVersionError,
   isSessionGovernanceError,
 } from "./errors.js";

@@ -1,6 +1,13 @@
 import Database from "better-sqlite3";
 import type BetterSqlite3 from "better-sqlite3";
-import { InvalidArgumentError, StoreClosedError, StoreVersionError } from "./errors.js";
+import {
+  InvalidArgumentError,
+  SessionGovernanceError,
+  StoreClosedError,
+  StoreFailureError,
+  StoreVersionError,
+  toStoreError,
+} from "./errors.js";
 import type { SessionId } from "./identifiers.js";
 import { SCHEMA_VERSION, migrate } from "./migrations.js";
 import type { SessionEvent, SessionEventPage } from "./session-event.js";
@@ -56,7 +63,7 @@ export class SessionStore {
   readonly schemaVersion: number;
   private readonly db: BetterSqlite3.Database;
   private readonly stmt: ReturnType<typeof prepare>;
-  private readonly listCache = new Map<string, BetterSqlite3.Statement>();
+  private readonly listCache = new Map<string, Guarded>();
   private closed = false;
 
   private constructor(db: BetterSqlite3.Database, path: string, schemaVersion: number) {
@@ -72,7 +79,14 @@ export class SessionStore {
     if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
       throw new InvalidArgumentError("busyTimeoutMs", "must be an integer >= 0");
     }
-    const db = new Database(options.path, { timeout: busyTimeoutMs });
+    let db: BetterSqlite3.Database;
+    try {
+      db = new Database(options.path, { timeout: busyTimeoutMs });
+    } catch (error) {
+      // better-sqlite3 reports a missing directory as a TypeError; it is still "cannot open".
+      const typed = toStoreError(error);
+      throw typed instanceof SessionGovernanceError ? typed : new StoreFailureError("SQLITE_CANTOPEN", String((error as Error).message), error);
+    }
     try {
       db.pragma(`busy_timeout = ${busyTimeoutMs}`);
       // Refuse a newer file before touching it (not even the journal mode).
@@ -85,7 +99,7 @@ export class SessionStore {
       return new SessionStore(db, options.path, version);
     } catch (error) {
       db.close();
-      throw error;
+      throw toStoreError(error);
     }
   }
 
@@ -107,7 +121,11 @@ export class SessionStore {
   /** Runs `fn` in one BEGIN IMMEDIATE transaction (the write lock is taken up front). */
   immediate<T>(fn: () => T): T {
     this.assertOpen();
-    return this.db.transaction(fn).immediate();
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (error) {
+      throw toStoreError(error);
+    }
   }
 
   getSession(id: SessionId): SessionRow | undefined {
@@ -172,7 +190,7 @@ export class SessionStore {
       ORDER BY created_at DESC, id DESC LIMIT @limit`;
     let statement = this.listCache.get(sql);
     if (statement === undefined) {
-      statement = this.db.prepare(sql);
+      statement = guarded(this.db.prepare(sql));
       this.listCache.set(sql, statement);
     }
     return statement.all({
@@ -216,31 +234,69 @@ export class SessionStore {
   }
 }
 
-function prepare(db: BetterSqlite3.Database) {
+/** A statement whose SQLite failures surface as StoreFailureError (house rule: typed errors only). */
+interface Guarded {
+  run(...params: unknown[]): BetterSqlite3.RunResult;
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+function guarded(statement: BetterSqlite3.Statement): Guarded {
+  const wrap =
+    <R>(call: (...params: unknown[]) => R) =>
+    (...params: unknown[]): R => {
+      try {
+        return call(...params);
+      } catch (error) {
+        throw toStoreError(error);
+      }
+    };
   return {
-    get: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`),
-    liveOfOwner: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE owner_id = ? AND terminated_at IS NULL`),
-    insert: db.prepare(`INSERT INTO sessions (id, owner_id, token_hash, created_at, last_activity_at, last_activity_kind,
-        idle_timeout_ms, hard_deadline_at, max_deadline_at, max_concurrent_ops, concurrency_policy)
-      VALUES (@id, @ownerId, @tokenHash, @createdAtMs, @lastActivityAtMs, @lastActivityKind,
-        @idleTimeoutMs, @hardDeadlineAtMs, @maxDeadlineAtMs, @maxConcurrentOps, @concurrencyPolicy)`),
-    terminate: db.prepare(`UPDATE sessions SET terminated_at = ?, termination_reason = ?, termination_actor = ?
-      WHERE id = ? AND terminated_at IS NULL`),
-    activity: db.prepare(`UPDATE sessions SET last_activity_at = max(last_activity_at, ?), last_activity_kind = ?
-      WHERE id = ? AND terminated_at IS NULL`),
-    deadline: db.prepare(`UPDATE sessions SET hard_deadline_at = ?
-      WHERE id = ? AND hard_deadline_at = ? AND terminated_at IS NULL`),
-    event: db.prepare(`INSERT INTO session_events (session_id, at, kind, actor, data) VALUES (?, ?, ?, ?, ?)`),
-    expired: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE terminated_at IS NULL AND hard_deadline_at <= @now
-      UNION SELECT ${SESSION_COLUMNS} FROM sessions WHERE terminated_at IS NULL AND last_activity_at + idle_timeout_ms <= @now
-      ORDER BY createdAtMs, id LIMIT @limit`),
-    feed: db.prepare(`SELECT seq, session_id AS sessionId, at AS atMs, kind, actor, data FROM session_events
-      WHERE seq > ? ORDER BY seq LIMIT ?`),
-    eventsOf: db.prepare(`SELECT seq, session_id AS sessionId, at AS atMs, kind, actor, data FROM session_events
-      WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
-    countEvents: db.prepare(`SELECT count(*) AS n FROM session_events`),
+    run: wrap((...p) => statement.run(...p)),
+    get: wrap((...p) => statement.get(...p)),
+    all: wrap((...p) => statement.all(...p)),
   };
 }
+
+function prepare(db: BetterSqlite3.Database): Record<StatementName, Guarded> {
+  const sql: Record<StatementName, string> = {
+    get: `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`,
+    liveOfOwner: `SELECT ${SESSION_COLUMNS} FROM sessions WHERE owner_id = ? AND terminated_at IS NULL`,
+    insert: `INSERT INTO sessions (id, owner_id, token_hash, created_at, last_activity_at, last_activity_kind,
+        idle_timeout_ms, hard_deadline_at, max_deadline_at, max_concurrent_ops, concurrency_policy)
+      VALUES (@id, @ownerId, @tokenHash, @createdAtMs, @lastActivityAtMs, @lastActivityKind,
+        @idleTimeoutMs, @hardDeadlineAtMs, @maxDeadlineAtMs, @maxConcurrentOps, @concurrencyPolicy)`,
+    terminate: `UPDATE sessions SET terminated_at = ?, termination_reason = ?, termination_actor = ?
+      WHERE id = ? AND terminated_at IS NULL`,
+    activity: `UPDATE sessions SET last_activity_at = max(last_activity_at, ?), last_activity_kind = ?
+      WHERE id = ? AND terminated_at IS NULL`,
+    deadline: `UPDATE sessions SET hard_deadline_at = ?
+      WHERE id = ? AND hard_deadline_at = ? AND terminated_at IS NULL`,
+    event: `INSERT INTO session_events (session_id, at, kind, actor, data) VALUES (?, ?, ?, ?, ?)`,
+    expired: `SELECT ${SESSION_COLUMNS} FROM sessions WHERE terminated_at IS NULL AND hard_deadline_at <= @now
+      UNION SELECT ${SESSION_COLUMNS} FROM sessions WHERE terminated_at IS NULL AND last_activity_at + idle_timeout_ms <= @now
+      ORDER BY createdAtMs, id LIMIT @limit`,
+    feed: `SELECT seq, session_id AS sessionId, at AS atMs, kind, actor, data FROM session_events
+      WHERE seq > ? ORDER BY seq LIMIT ?`,
+    eventsOf: `SELECT seq, session_id AS sessionId, at AS atMs, kind, actor, data FROM session_events
+      WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+    countEvents: `SELECT count(*) AS n FROM session_events`,
+  };
+  return Object.fromEntries(Object.entries(sql).map(([name, text]) => [name, guarded(db.prepare(text))])) as Record<StatementName, Guarded>;
+}
+
+type StatementName =
+  | "get"
+  | "liveOfOwner"
+  | "insert"
+  | "terminate"
+  | "activity"
+  | "deadline"
+  | "event"
+  | "expired"
+  | "feed"
+  | "eventsOf"
+  | "countEvents";
 
 function toEvent(row: EventRecord): SessionEvent {
   const base = { seq: row.seq, sessionId: row.sessionId, atMs: row.atMs, actor: row.actor };
