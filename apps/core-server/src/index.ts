@@ -54,6 +54,8 @@ export { createLifecycleMetrics } from "./metrics/lifecycle-metrics.js";
 
 export type { TsElementaryStream, TsProbe } from "./media/ts-probe.js";
 export { probeTransportStream } from "./media/ts-probe.js";
+export type { CaptureStreamOptions, StreamCapture } from "./media/capture-stream.js";
+export { captureStream } from "./media/capture-stream.js";
 
 export type { EngineHost } from "./engine/engine-host.js";
 export { airClientOptions, createEngineHost, embeddedFakeCommand } from "./engine/engine-host.js";
