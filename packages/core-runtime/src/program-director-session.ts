@@ -1,14 +1,16 @@
 import { Invariant } from "./boundary-state.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import type { Logger } from "./logger.js";
-import type { EngineFailure, EngineReleaseReason, PlayoutEngine } from "./playout-engine.js";
-import { boundedWait, callEngine } from "./program-director-deadline.js";
+import type { PlayoutEngine } from "./playout-engine.js";
 import {
-  ChannelStartError,
-  ShuttingDownError,
-  TuneInAbortedError,
-  type ChannelStartStage,
-} from "./program-director-errors.js";
+  freshEngineRun,
+  startEngineRun,
+  stopEngineRun,
+  type EngineRun,
+  type EngineSteps,
+  type StartFailure,
+} from "./program-director-engine-steps.js";
+import { ChannelStartError, ShuttingDownError, TuneInAbortedError } from "./program-director-errors.js";
 import type {
   ChannelSessionSnapshot,
   DirectedChannelManager,
@@ -43,24 +45,6 @@ interface SessionViewer {
   onEarlyClose?: () => void;
 }
 
-/** What one engine run reached, so teardown undoes exactly that. */
-interface EngineRun {
-  acquired: boolean;
-  attachSent: boolean;
-  startSent: boolean;
-  /** The start sequence completed: release as `stopped`, else as `start_failed`. */
-  started: boolean;
-}
-
-interface StartFailure {
-  readonly stage: ChannelStartStage;
-  readonly failure?: EngineFailure;
-  readonly message: string;
-  readonly cause?: unknown;
-}
-
-const freshRun = (): EngineRun => ({ acquired: false, attachSent: false, startSent: false, started: false });
-
 /**
  * One channel session: its hub, its manager, its viewers, and the start / restart /
  * teardown sequences. At most one engine sequence runs at a time (`busy`); stop requests
@@ -75,10 +59,11 @@ export class ChannelSession {
   readonly stopped: Promise<void>;
   private readonly viewers = new Map<string, SessionViewer>();
   private readonly log: Logger;
+  private readonly steps: EngineSteps;
   private manager: DirectedChannelManager | undefined;
   private unsubscribeManager: (() => void) | undefined;
   private readonly unsubscribeHub: () => void;
-  private run: EngineRun = freshRun();
+  private run: EngineRun = freshEngineRun();
   private busy = false;
   private hubListening = false;
   private admittedOnce = false;
@@ -102,6 +87,7 @@ export class ChannelSession {
     this.log = ctx.log.child({ channel: channelNumber });
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
     this.unsubscribeHub = hub.subscribe((event) => this.onHubEvent(event));
+    this.steps = { channelNumber, engine: ctx.engine, clock: ctx.clock, options: ctx.options, hub, log: this.log };
   }
 
   get viewerCount(): number {
@@ -241,46 +227,21 @@ export class ChannelSession {
     else if (this.viewers.size === 0) this.gate("viewer_inactive");
   }
 
-  private async startSteps(signal: AbortSignal): Promise<StartFailure | undefined> {
-    const { engine, clock, options } = this.ctx;
-    const channelId = this.channelNumber;
-    if (!this.hubListening) {
-      // Local I/O: not put under a clock deadline, but abortable (shutdown, stop).
-      const listened = await boundedWait(clock, undefined, this.hub.listen(), signal);
-      if (listened.kind !== "done") return this.stepFailure("listen", listened.kind, listened.kind === "error" ? listened.error : undefined);
-      this.hubListening = true;
-    }
-    const acquired = await callEngine(clock, options.acquireTimeoutMs, signal, (o) => engine.acquireChannel(channelId, o));
-    // A timed-out or aborted acquire may still have spawned an engine: release it too.
-    this.run.acquired = acquired.ok || (acquired.failure.kind === "error" && ["deadline_exceeded", "aborted"].includes(acquired.failure.error));
-    if (!acquired.ok) return this.engineFailure("acquire", acquired.failure);
-    this.run.attachSent = true;
-    const attached = await callEngine(clock, options.engineCallTimeoutMs, signal, (o) =>
-      engine.attachStream({ channelId, socketPath: this.hub.socketPath, replaceExisting: true }, o),
-    );
-    if (!attached.ok) return this.engineFailure("attach", attached.failure);
-    const manager = this.ctx.createManager(channelId);
-    this.manager = manager;
-    this.unsubscribeManager = manager.subscribe((event) => {
-      if (this.manager === manager) this.onManagerEvent(event);
+  private startSteps(signal: AbortSignal): Promise<StartFailure | undefined> {
+    const listen = !this.hubListening;
+    this.hubListening = true; // listen() is idempotent and close() waits for it
+    return startEngineRun(this.steps, this.run, signal, {
+      listen,
+      streamLost: () => this.streamLostDuringStart,
+      createManager: () => {
+        const manager = this.ctx.createManager(this.channelNumber);
+        this.manager = manager;
+        this.unsubscribeManager = manager.subscribe((event) => {
+          if (this.manager === manager) this.onManagerEvent(event);
+        });
+        return manager;
+      },
     });
-    this.run.startSent = true;
-    const started = await boundedWait(clock, options.startTimeoutMs, manager.start(), signal);
-    if (started.kind === "done") return started.value.ok ? undefined : this.engineFailure("start", started.value.failure);
-    return this.stepFailure("start", started.kind, started.kind === "error" ? started.error : undefined);
-  }
-
-  private engineFailure(stage: ChannelStartStage, failure: EngineFailure): StartFailure {
-    if (this.streamLostDuringStart) return { stage: "stream", message: "engine stream closed during start" };
-    return { stage, failure, message: failure.message };
-  }
-
-  private stepFailure(stage: ChannelStartStage, kind: "timeout" | "aborted" | "error", cause: unknown): StartFailure {
-    if (kind === "aborted") return this.engineFailure(stage, { kind: "error", error: "aborted", message: "aborted" });
-    if (kind === "timeout") {
-      return { stage, failure: { kind: "error", error: "deadline_exceeded", message: "timed out" }, message: "timed out" };
-    }
-    return { stage, message: cause instanceof Error ? cause.message : String(cause), cause };
   }
 
   private async onStartFailed(f: StartFailure, isRestart: boolean): Promise<void> {
@@ -444,37 +405,11 @@ export class ChannelSession {
     this.resolveStopped();
   }
 
-  /**
-   * DetachStream → StopChannel (bounded by stopTimeoutMs) → releaseChannel. A StopChannel
-   * that fails or hangs is reported through `releaseChannel(reason)` so an adapter that
-   * spawned the engine ends it. Undoes only what the current engine run reached.
-   */
-  private async stopEngine(force: boolean): Promise<StopOutcome> {
-    const { engine, clock, options } = this.ctx;
-    const channelId = this.channelNumber;
+  /** Tears down what the current engine run reached (see stopEngineRun); the next run starts fresh. */
+  private stopEngine(force: boolean): Promise<StopOutcome> {
     const run = this.run;
-    this.run = freshRun();
-    this.hub.expectEngineClose();
-    if (run.attachSent) {
-      const detached = await callEngine(clock, options.engineCallTimeoutMs, undefined, (o) => engine.detachStream({ channelId, force }, o));
-      if (!detached.ok) this.log.warn({ failure: detached.failure }, "DetachStream failed; continuing teardown");
-    }
-    let outcome: StopOutcome = run.startSent ? "stopped" : "not_started";
-    if (run.startSent) {
-      const stopped = await callEngine(clock, options.stopTimeoutMs, undefined, (o) => engine.stopChannel(channelId, o));
-      if (!stopped.ok) {
-        const timedOut = stopped.failure.kind === "error" && stopped.failure.error === "deadline_exceeded";
-        outcome = timedOut ? "stop_timed_out" : "stop_failed";
-        this.log.error({ failure: stopped.failure, stopTimeoutMs: options.stopTimeoutMs }, "StopChannel did not complete; releasing the engine");
-      }
-    }
-    if (run.acquired) {
-      const reason: EngineReleaseReason =
-        outcome === "stop_failed" || outcome === "stop_timed_out" ? outcome : run.started ? "stopped" : "start_failed";
-      const released = await boundedWait(clock, options.releaseTimeoutMs, engine.releaseChannel(channelId, reason));
-      if (released.kind !== "done") this.log.error({ reason, result: released.kind }, "releaseChannel did not complete in time");
-    }
-    return outcome;
+    this.run = freshEngineRun();
+    return stopEngineRun(this.steps, run, force);
   }
 
   private disposeManager(): void {

@@ -89,11 +89,12 @@ async function storm(seed: number): Promise<StormResult> {
   for (const sink of sinks) if (!sink.destroyed) sink.destroy();
   let clockBudgetMs = 120_000;
   for (let i = 0; i < 20_000 && (h.director.sessionCount > 0 || h.clock.armedTimerCount > 0); i++) {
-    if (h.director.channelSnapshots().some((snap) => snap.phase === "starting")) {
-      await ioTurns(5); // a real socket is still opening (thread-pool I/O): wait without moving the clock
+    // A real socket still opening, or a teardown's socket close / unlink (thread-pool I/O),
+    // and anything after the clock budget is spent: wait on I/O without moving the clock.
+    if (clockBudgetMs <= 0 || h.director.channelSnapshots().some((snap) => snap.phase === "starting")) {
+      await ioTurns(5);
       continue;
     }
-    if (clockBudgetMs <= 0) break;
     clockBudgetMs -= 1_000;
     await advance(h.clock, 1_000);
   }
