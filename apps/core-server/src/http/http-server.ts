@@ -1,4 +1,5 @@
 import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { setMaxListeners } from "node:events";
 import type { Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "pino";
@@ -85,6 +86,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { limits, logger, router } = options;
   const errorTable = options.errorTable ?? ERROR_TABLE;
   const closing = new AbortController();
+  // Every open stream listens on it; hundreds of viewers are normal, not a leak.
+  setMaxListeners(0, closing.signal);
   const sockets = new Set<Socket>();
   let address: ListenAddress | undefined;
   let closePromise: Promise<void> | undefined;

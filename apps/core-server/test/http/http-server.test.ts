@@ -297,6 +297,30 @@ describe("graceful close", () => {
     await (await held).text();
   });
 
+  it("ends many open streams at shutdown without a listener-leak warning", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const { server, url } = await start([
+        route("GET", "/stream", (ctx) => {
+          ctx.res.writeHead(200, { "Content-Type": "video/mp2t" });
+          ctx.res.write(Buffer.alloc(188, 0x47));
+          ctx.closing.addEventListener("abort", () => ctx.res.end(), { once: true });
+          return handled();
+        }),
+      ]);
+      const streams = await Promise.all(Array.from({ length: 25 }, () => fetch(`${url}/stream`)));
+      const bodies = streams.map((r) => r.arrayBuffer());
+      await server.close(5_000);
+      expect((await Promise.all(bodies)).map((b) => b.byteLength)).toEqual(Array(25).fill(188));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
   it("destroys connections still open after the grace period", async () => {
     let entered: () => void = () => undefined;
     const inHandler = new Promise<void>((resolve) => (entered = resolve));
