@@ -137,7 +137,7 @@ export class AirCallError extends Error {
   }
 
   /** `instanceof` that also recognises copies from a duplicate install of this package. */
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     if (!(value instanceof Error) || value.name !== "AirCallError") return false;
     const v = value as Partial<AirCallError>;
     return typeof v.code === "string" && typeof v.method === "string" && typeof v.rawMessage === "string";
