@@ -5,11 +5,11 @@ export interface TimeRuleInput {
   readonly state: BoundaryState;
   /** True while the session runs (started, not released, not disposed). */
   readonly running: boolean;
-  readonly plan?: { readonly boundaryMs: number; readonly preloadAtMs: number; readonly switchIssueAtMs: number };
+  readonly plan?: { readonly boundaryMs: number; readonly preloadAtMs: number; readonly switchIssueAtMs: number } | undefined;
   /** Grace deadline of a pending teardown. */
-  readonly teardownDeadlineMs?: number;
+  readonly teardownDeadlineMs?: number | undefined;
   /** When a failed LoadPreview may be retried. */
-  readonly loadPreviewRetryAtMs?: number;
+  readonly loadPreviewRetryAtMs?: number | undefined;
   readonly loadPreviewInFlight: boolean;
   /** How long after its target a SwitchToLive answer may take. */
   readonly switchAnswerTimeoutMs: number;
@@ -72,26 +72,29 @@ export function nextDueAtMs(input: TimeRuleInput): number | undefined {
   const { state, plan } = input;
   if (state === "FAILED_TERMINAL") return undefined;
   const pending = input.teardownDeadlineMs !== undefined;
-  const due: number[] = [];
-  if (pending && isTransientState(state)) due.push(input.teardownDeadlineMs!);
+  let next: number | undefined;
+  const due = (atMs: number): void => {
+    if (next === undefined || atMs < next) next = atMs;
+  };
+  if (pending && isTransientState(state)) due(input.teardownDeadlineMs!);
   if (input.running && plan !== undefined) {
     switch (state) {
       case "NONE":
       case "LIVE":
-        if (!pending) due.push(plan.preloadAtMs);
+        if (!pending) due(plan.preloadAtMs);
         break;
       case "PLANNED":
-        due.push(plan.switchIssueAtMs);
-        if (!pending && !input.loadPreviewInFlight && input.loadPreviewRetryAtMs !== undefined) due.push(input.loadPreviewRetryAtMs);
+        due(plan.switchIssueAtMs);
+        if (!pending && !input.loadPreviewInFlight && input.loadPreviewRetryAtMs !== undefined) due(input.loadPreviewRetryAtMs);
         break;
       case "PRELOAD_ISSUED":
       case "SWITCH_SCHEDULED":
-        due.push(plan.switchIssueAtMs);
+        due(plan.switchIssueAtMs);
         break;
       case "SWITCH_ISSUED":
-        due.push(plan.boundaryMs + input.switchAnswerTimeoutMs);
+        due(plan.boundaryMs + input.switchAnswerTimeoutMs);
         break;
     }
   }
-  return due.length === 0 ? undefined : Math.min(...due);
+  return next;
 }

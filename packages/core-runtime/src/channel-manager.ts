@@ -305,9 +305,9 @@ export class ChannelManager {
     return {
       state: this.machine.state,
       running: this.phase === "running",
-      ...(this.plan !== undefined ? { plan: this.plan } : {}),
-      ...(this.gate.pending !== undefined ? { teardownDeadlineMs: this.gate.pending.deadlineMs } : {}),
-      ...(this.loadPreviewRetryAtMs !== undefined ? { loadPreviewRetryAtMs: this.loadPreviewRetryAtMs } : {}),
+      plan: this.plan,
+      teardownDeadlineMs: this.gate.pending?.deadlineMs,
+      loadPreviewRetryAtMs: this.loadPreviewRetryAtMs,
       loadPreviewInFlight: this.calls.busy,
       switchAnswerTimeoutMs: this.options.switchAnswerTimeoutMs,
     };

@@ -1,19 +1,21 @@
-/** One engine call in flight: its abort controller and the generation it was issued in. */
+/** One engine call in flight: the signal it carries and the generation it was issued in. */
 export interface EngineCallTicket {
   readonly signal: AbortSignal;
-  readonly controller: AbortController;
   readonly generation: number;
 }
 
 /**
- * Holds the manager's single engine call in flight. Each call gets an AbortSignal; its
- * answer counts only if it is still the current call of the current generation.
- * {@link invalidate} (terminal entry, dispose) aborts the call and makes every
- * outstanding answer stale, so late answers are ignored.
+ * Holds the manager's single engine call in flight. Every call carries the manager's
+ * AbortSignal for the current generation (one controller per generation, not per call:
+ * AbortSignals are costly to create); its answer counts only if it is still the current
+ * call of the current generation. {@link invalidate} (terminal entry, dispose) aborts the
+ * generation's signal — ending whatever call is in flight — and makes every outstanding
+ * answer stale, so late answers are ignored.
  * @internal
  */
 export class EngineCallSlot {
   private generation = 0;
+  private controller: AbortController | undefined;
   private current: EngineCallTicket | undefined;
 
   /** True while a call is in flight. */
@@ -21,10 +23,10 @@ export class EngineCallSlot {
     return this.current !== undefined;
   }
 
-  /** Starts a call (replacing any previous one without aborting it). */
+  /** Starts a call (a previous one, if any, becomes stale). */
   begin(): EngineCallTicket {
-    const controller = new AbortController();
-    const ticket = { signal: controller.signal, controller, generation: this.generation };
+    this.controller ??= new AbortController();
+    const ticket = { signal: this.controller.signal, generation: this.generation };
     this.current = ticket;
     return ticket;
   }
@@ -36,11 +38,12 @@ export class EngineCallSlot {
     return true;
   }
 
-  /** Aborts the call in flight and makes every outstanding ticket stale. */
+  /** Aborts the generation's signal (and so the call in flight) and makes every outstanding ticket stale. */
   invalidate(): void {
     this.generation += 1;
-    const call = this.current;
     this.current = undefined;
-    call?.controller.abort();
+    const controller = this.controller;
+    this.controller = undefined;
+    controller?.abort();
   }
 }

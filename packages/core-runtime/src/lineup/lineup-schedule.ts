@@ -72,19 +72,20 @@ export function createLineupSchedule(lineup: Lineup, options: LineupScheduleOpti
     }
     const asset = channel.playlist[lo]!;
     const startMs = lineup.anchorMs + loop * cycle + prefix[lo]!;
-    return {
+    const segment: { -readonly [K in keyof ScheduledSegment]: ScheduledSegment[K] } = {
       channelNumber,
       sequence: loop * channel.playlist.length + lo,
       assetPath: g.assetPaths[lo]!,
       title: asset.title,
-      ...(asset.description !== undefined ? { description: asset.description } : {}),
-      ...(asset.category !== undefined ? { category: asset.category } : {}),
       startMs,
       endMs: startMs + asset.durationMs,
       fps: asset.fps,
       assetStartFrame: 0,
       frameCount: asset.frameCount,
     };
+    if (asset.description !== undefined) segment.description = asset.description;
+    if (asset.category !== undefined) segment.category = asset.category;
+    return segment;
   }
 
   return {
