@@ -97,4 +97,21 @@ describe("ChannelManager session start", () => {
     expect(h.engine.count("loadPreview")).toBe(0);
     expect(h.tracked.armedCount).toBe(0);
   });
+
+  it("goes LIVE -> NONE (idle, logged, no timer) when the schedule has nothing more", async () => {
+    const schedule = new FixedSchedule();
+    const h = createHarness({ schedule });
+    await h.start();
+    await h.runUntil("SWITCH_ISSUED");
+    schedule.override = (_c, atMs, normal) => {
+      if (atMs > T0 + 7000) throw new RangeError("end of schedule");
+      return normal;
+    };
+    await h.runUntil("LIVE");
+    expect(h.manager.boundaryState).toBe("NONE");
+    expect(h.states().slice(-2)).toEqual(["LIVE", "NONE"]);
+    expect(h.logger.matching("schedule has no next boundary")[0]!.level).toBe("error");
+    expect(h.tracked.armedCount).toBe(0);
+    expect(h.manager.requestTeardown("viewer_inactive")).toBe(true);
+  });
 });
