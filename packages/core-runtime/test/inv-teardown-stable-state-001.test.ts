@@ -69,6 +69,18 @@ describe("INV-TEARDOWN-STABLE-STATE-001 in the ChannelManager", () => {
     },
   );
 
+  it("defers in PRELOAD_ISSUED with deadline = now + 10 s exactly, and then schedules no switch", async () => {
+    const h = createHarness();
+    await h.driveTo("PLANNED");
+    await h.advance(200);
+    // PRELOAD_ISSUED normally lasts no time (the switch is armed in the same step): hold it.
+    expect(h.manager.attemptQuietly("PRELOAD_ISSUED")).toBe("PRELOAD_ISSUED");
+    expect(h.manager.requestTeardown("viewer_inactive")).toBe(false);
+    expect(h.manager.teardownDeadlineMs).toBe(T0 + 200 + 10_000);
+    expect(h.logger.matching("teardown DEFERRED")[0]!.fields).toMatchObject({ state: "PRELOAD_ISSUED" });
+    expect(h.manager.boundaryState).toBe("PRELOAD_ISSUED");
+  });
+
   it("holds a request made in PLANNED through PRELOAD_ISSUED (still transient, still pending)", async () => {
     const h = createHarness();
     await h.driveTo("PRELOAD_ISSUED");

@@ -8,4 +8,9 @@ export class ProbeManager extends ChannelManager {
     this.tick();
     return entered;
   }
+
+  /** Attempts `to` without a tick: the manager holds the state until its next input. */
+  attemptQuietly(to: BoundaryState): BoundaryState {
+    return this.moveTo(to).to;
+  }
 }
