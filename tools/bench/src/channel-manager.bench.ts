@@ -198,7 +198,7 @@ async function main(): Promise<void> {
   const spreads = [...engine.byTarget.values()].filter((g) => g.length >= CHANNELS / 10).map((g) => Math.max(...g) - Math.min(...g));
 
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  console.log(`ChannelManager benchmark — ${CHANNELS} managers, one SystemClock, instant fake engine, ${SEGMENT_MS / 1000} s segments, ${(wallMs / 1000).toFixed(1)} s${STAGGER ? ", staggered starts" : ", aligned grid"}`);
+  console.log(`ChannelManager benchmark — ${CHANNELS} managers, one SystemClock, instant fake engine, ${SEGMENT_MS / 1000} s segments, ${(wallMs / 1000).toFixed(1)} s${STAGGER ? ", grids staggered (100 anchors 100 ms apart)" : ", aligned grid (every channel shares each boundary)"}`);
   console.log(`  boundaries LIVE:                 ${boundaries} (${(boundaries / CHANNELS).toFixed(1)} per channel), terminal: ${terminals}, LoadPreviews: ${engine.loadPreviews}`);
   console.log(`  switch issuance error (ms):      ${summary(engine.issuanceErrorsMs)}`);
   console.log(`  … spread within a shared boundary (ms): ${summary(spreads)}; not issued (> 50 ms late → terminal): ${lateTerminals}`);
