@@ -8,8 +8,8 @@ import type { ServerConfig } from "../config/server-config.js";
 import { ERROR_TABLE, type ProblemMapping } from "../http/error-to-problem.js";
 import { createHttpServer, type ListenAddress } from "../http/http-server.js";
 import type { Route } from "../http/route.js";
+import { buildStandardComponents } from "./standard-components.js";
 import { createRouter } from "../http/router.js";
-import { createEngineHost } from "../engine/engine-host.js";
 import { createLogger } from "../logging/create-logger.js";
 import { createServerMetrics, type ServerMetrics } from "../metrics/server-metrics.js";
 import { createHealthRoutes } from "../routes/health-routes.js";
@@ -66,15 +66,18 @@ export interface CoreServer {
   readonly lineup: ServerLineup;
   /** Open HTTP connections (0 after close). */
   readonly openConnections: number;
+  /** The route table as mounted (health, metrics, then each component's), for listings and tests. */
+  readonly routes: readonly Route[];
+  /** The components, in start order. */
+  readonly components: readonly ServerComponent[];
 }
 
 /**
- * Builds the standard components for a config, in start order. Phase 1: the engine host
- * (embedded fake, connect or spawn). Phase 2 adds the session governor and the
- * ProgramDirector (which drives `engineHost.engine`) with their routes.
+ * The standard components for a config, in start order: engine host, session
+ * governance, ProgramDirector, and the API routes (see {@link buildStandardComponents}).
  */
 export function createStandardComponents(context: ServerContext): ServerComponent[] {
-  return [createEngineHost(context)];
+  return [...buildStandardComponents(context).list];
 }
 
 /**
@@ -89,11 +92,11 @@ export function createCoreServer(config: ServerConfig, deps: CoreServerDeps = {}
   const metrics = deps.metrics ?? createServerMetrics();
   const clock = deps.clock ?? systemClock;
   const lineup = deps.lineup ?? loadServerLineup(config.lineupPath);
-  const context: ServerContext = { config, logger, metrics, clock, lineup };
+  let adminToken: ResolvedAdminToken | undefined;
+  const context: ServerContext = { config, logger, metrics, clock, lineup, adminToken: () => adminToken?.token };
   const components = (deps.components ?? createStandardComponents)(context);
 
   let startedAtMs: number | undefined;
-  let adminToken: ResolvedAdminToken | undefined;
   const started: ServerComponent[] = [];
   const readinessChecks: ReadinessCheck[] = [
     { name: "http", check: () => (http.shuttingDown ? { ok: false, detail: "shutting down" } : startedAtMs === undefined ? { ok: false, detail: "starting" } : { ok: true }) },
@@ -210,6 +213,8 @@ export function createCoreServer(config: ServerConfig, deps: CoreServerDeps = {}
     get openConnections() {
       return http.openConnections;
     },
+    routes,
+    components,
     listen() {
       if (closePromise !== undefined) return Promise.reject(new Error("CoreServer: listen() after close()"));
       listenPromise ??= start();

@@ -12,4 +12,6 @@ export interface ServerContext {
   readonly clock: Clock;
   /** The validated lineup and its schedule (loaded once, when the server is created). */
   readonly lineup: ServerLineup;
+  /** The operator token in force; undefined until the server has resolved it (at listen). */
+  readonly adminToken: () => string | undefined;
 }

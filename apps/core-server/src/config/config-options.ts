@@ -19,8 +19,9 @@ export type OptionKey =
   | "shutdownTimeoutMs"
   | "airMode" | "airAddress" | "airBinary" | "embeddedAir" | "engineCallTimeoutMs"
   | "engineReadyTimeoutMs" | "engineStopTimeoutMs" | "engineKillAfterMs"
-  | "maxSessions" | "maxStreamsPerSession" | "concurrencyPolicy" | "sessionIdleTimeoutMs"
-  | "sessionMaxLifetimeMs" | "sessionLifetimeCapMs" | "maxTuners" | "teardownGraceMs" | "minPrefeedLeadMs"
+  | "maxSessionsPerOwner" | "maxStreamsPerSession" | "concurrencyPolicy" | "sessionIdleTimeoutMs"
+  | "sessionMaxLifetimeMs" | "sessionMaxExtensionMs" | "sessionLifetimeCapMs" | "sessionSweepIntervalMs"
+  | "maxTuners" | "teardownGraceMs" | "minPrefeedLeadMs" | "preloadLeadMs" | "restartBackoffMs"
   | "maxBodyBytes" | "maxHeaderBytes" | "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs";
 
 const value = (key: OptionKey, flag: `--${string}`, env: string, defaultText: string, help: string): OptionSpec => ({
@@ -46,15 +47,19 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   value("engineReadyTimeoutMs", "--engine-ready-timeout-ms", "AIR_READY_TIMEOUT_MS", "10000", "spawned engine must answer within"),
   value("engineStopTimeoutMs", "--engine-stop-timeout-ms", "AIR_STOP_TIMEOUT_MS", "3000", "StopChannel deadline at teardown"),
   value("engineKillAfterMs", "--engine-kill-after-ms", "AIR_KILL_AFTER_MS", "2000", "wait between SIGTERM and SIGKILL"),
-  value("maxSessions", "--max-sessions", "RETROVUE_MAX_SESSIONS", "100", "sessions open at once"),
+  value("maxSessionsPerOwner", "--max-sessions-per-owner", "RETROVUE_MAX_SESSIONS_PER_OWNER", "16", "live sessions one owner (by default one client address) may hold, 1-10000"),
   value("maxStreamsPerSession", "--max-streams-per-session", "RETROVUE_MAX_STREAMS_PER_SESSION", "2", "open streams per session"),
   value("concurrencyPolicy", "--concurrency-policy", "RETROVUE_CONCURRENCY_POLICY", "terminate", "terminate|reject (429) when a session exceeds its streams"),
   value("sessionIdleTimeoutMs", "--session-idle-timeout-ms", "RETROVUE_SESSION_IDLE_TIMEOUT_MS", "120000", "idle session is terminated after"),
   value("sessionMaxLifetimeMs", "--session-max-lifetime-ms", "RETROVUE_SESSION_MAX_LIFETIME_MS", "14400000", "session lifetime from creation"),
+  value("sessionMaxExtensionMs", "--session-max-extension-ms", "RETROVUE_SESSION_MAX_EXTENSION_MS", "3600000", "largest single extend step (0 = extending off)"),
   value("sessionLifetimeCapMs", "--session-lifetime-cap-ms", "RETROVUE_SESSION_LIFETIME_CAP_MS", "86400000", "extensions never go past this from creation"),
-  value("maxTuners", "--max-tuners", "RETROVUE_MAX_TUNERS", "4", "channels playing at once"),
-  value("teardownGraceMs", "--teardown-grace-ms", "RETROVUE_TEARDOWN_GRACE_MS", "10000", "INV-TEARDOWN-GRACE-TIMEOUT-001 grace"),
-  value("minPrefeedLeadMs", "--min-prefeed-lead-ms", "RETROVUE_MIN_PREFEED_LEAD_MS", "5000", "MIN_PREFEED_LEAD_MS, 1000-30000"),
+  value("sessionSweepIntervalMs", "--session-sweep-interval-ms", "RETROVUE_SESSION_SWEEP_INTERVAL_MS", "60000", "terminate expired, untouched sessions this often (0 = only on requests), 0 or 1000-3600000"),
+  value("maxTuners", "--max-tuners", "RETROVUE_MAX_TUNERS", "4", "tuner budget: channels playing at once (HDHomeRun TunerCount), 1-1000"),
+  value("teardownGraceMs", "--teardown-grace-ms", "RETROVUE_TEARDOWN_GRACE_MS", "10000", "INV-TEARDOWN-GRACE-TIMEOUT-001 grace; also the shutdown wait, 1000-120000"),
+  value("minPrefeedLeadMs", "--min-prefeed-lead-ms", "RETROVUE_MIN_PREFEED_LEAD_MS", "5000", "MIN_PREFEED_LEAD_MS, 1000-30000 (also given to the embedded fake)"),
+  value("preloadLeadMs", "--preload-lead-ms", "RETROVUE_PRELOAD_LEAD_MS", "max(7000, min prefeed lead + 2000)", "LoadPreview this long before a boundary (and the first picture after a tune-in), above min prefeed lead + 600, up to 60000"),
+  value("restartBackoffMs", "--restart-backoff-ms", "RETROVUE_RESTART_BACKOFF_MS", "1000,2000,4000,8000,16000", "delays before each restart of a failed channel, comma-separated ms (0-3600000 each, 1-100 tries)"),
   value("maxBodyBytes", "--max-body-bytes", "RETROVUE_MAX_BODY_BYTES", "65536", "largest request body (413 beyond)"),
   value("maxHeaderBytes", "--max-header-bytes", "RETROVUE_MAX_HEADER_BYTES", "16384", "largest request head (431 beyond)"),
   value("headersTimeoutMs", "--headers-timeout-ms", "RETROVUE_HEADERS_TIMEOUT_MS", "10000", "time to receive a request head"),

@@ -59,6 +59,19 @@ class OptionReader {
     return n;
   }
 
+  /** A comma-separated list of 1..maxItems integers in [min, max]. */
+  intList(key: OptionKey, fallback: readonly number[], min: number, max: number, maxItems: number): readonly number[] {
+    const text = this.string(key);
+    if (text === undefined) return fallback;
+    const items = text.split(",").map((item) => item.trim());
+    const numbers = items.map((item) => (/^\d+$/.test(item) ? Number(item) : Number.NaN));
+    if (items.length > maxItems || numbers.some((n) => !Number.isSafeInteger(n) || n < min || n > max)) {
+      this.problem(key, `must be 1 to ${maxItems} comma-separated integers from ${min} to ${max}, got ${JSON.stringify(text)}`);
+      return fallback;
+    }
+    return numbers;
+  }
+
   oneOf<T extends string>(key: OptionKey, allowed: readonly T[], fallback: T): T {
     const text = this.string(key);
     if (text === undefined) return fallback;
@@ -128,17 +141,28 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
   if (binary !== undefined && !(existsSync(binary) && statSync(binary).isFile())) r.problem("airBinary", `no such file: ${binary}`);
   if (mode !== "embedded" && r.has("embeddedAir")) r.problem("embeddedAir", `is only used when AIR_MODE=embedded (AIR_MODE is ${mode})`);
 
+  const minPrefeedLeadMs = r.int("minPrefeedLeadMs", 5_000, 1_000, 30_000);
   const limits = {
-    maxSessions: r.int("maxSessions", 100, 1, 1_000_000),
+    maxSessionsPerOwner: r.int("maxSessionsPerOwner", 16, 1, 10_000),
     maxStreamsPerSession: r.int("maxStreamsPerSession", 2, 1, 64),
     concurrencyPolicy: r.oneOf<ConcurrencyPolicy>("concurrencyPolicy", ["terminate", "reject"], "terminate"),
     sessionIdleTimeoutMs: r.int("sessionIdleTimeoutMs", 120_000, 1_000, 7 * DAY_MS),
     sessionMaxLifetimeMs: r.int("sessionMaxLifetimeMs", 4 * HOUR_MS, 1_000, 365 * DAY_MS),
+    sessionMaxExtensionMs: r.int("sessionMaxExtensionMs", HOUR_MS, 0, 365 * DAY_MS),
     sessionLifetimeCapMs: r.int("sessionLifetimeCapMs", DAY_MS, 1_000, 365 * DAY_MS),
+    sessionSweepIntervalMs: r.int("sessionSweepIntervalMs", 60_000, 0, HOUR_MS),
     maxTuners: r.int("maxTuners", 4, 1, 1_000),
     teardownGraceMs: r.int("teardownGraceMs", 10_000, 1_000, 120_000),
-    minPrefeedLeadMs: r.int("minPrefeedLeadMs", 5_000, 1_000, 30_000),
+    minPrefeedLeadMs,
+    preloadLeadMs: r.int("preloadLeadMs", Math.max(7_000, minPrefeedLeadMs + 2_000), 1_000, 60_000),
+    restartBackoffMs: r.intList("restartBackoffMs", [1_000, 2_000, 4_000, 8_000, 16_000], 0, HOUR_MS, 100),
   };
+  if (limits.preloadLeadMs <= limits.minPrefeedLeadMs + 600) {
+    r.problem("preloadLeadMs", `must be above the min prefeed lead + 600 ms (${limits.minPrefeedLeadMs + 600} ms)`);
+  }
+  if (limits.sessionSweepIntervalMs > 0 && limits.sessionSweepIntervalMs < 1_000) {
+    r.problem("sessionSweepIntervalMs", "must be 0 (off) or at least 1000 ms");
+  }
   if (limits.sessionLifetimeCapMs < limits.sessionMaxLifetimeMs) {
     r.problem("sessionLifetimeCapMs", `must be at least the session max lifetime (${limits.sessionMaxLifetimeMs} ms)`);
   }
@@ -169,7 +193,7 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
     host,
     port,
     dataDir,
-    databasePath: join(dataDir, "retrovue.sqlite"),
+    databasePath: join(dataDir, "sessions.db"),
     logDir: join(dataDir, "logs"),
     lineupPath,
     logLevel: r.oneOf<LogLevel>("logLevel", LOG_LEVELS, "info"),

@@ -34,8 +34,8 @@ export interface AirConfig {
 }
 
 export interface LimitsConfig {
-  /** Sessions open at once across all viewers. Default 100. */
-  readonly maxSessions: number;
+  /** Live sessions one owner may hold (owner defaults to `client:<address>`). Default 16. */
+  readonly maxSessionsPerOwner: number;
   /** Open streams per session (the session's concurrency slots). Default 2. */
   readonly maxStreamsPerSession: number;
   /** Default `terminate` (the seed's rule); `reject` answers 429 with Retry-After. */
@@ -44,14 +44,26 @@ export interface LimitsConfig {
   readonly sessionIdleTimeoutMs: number;
   /** A session is terminated this long after creation (`max_lifetime`), ms. Default 14400000 (4 h). */
   readonly sessionMaxLifetimeMs: number;
+  /** Largest single `extend` step, ms; 0 turns extending off. Default 3600000 (1 h). */
+  readonly sessionMaxExtensionMs: number;
+  /** Period of the governance sweep that terminates expired, untouched sessions, ms; 0 = off (request-driven only). Default 60000. */
+  readonly sessionSweepIntervalMs: number;
   /** Extensions never push a session's lifetime past this, ms from creation. Default 86400000 (24 h). */
   readonly sessionLifetimeCapMs: number;
   /** Channels playing at once (engine "tuners"). Default 4. */
   readonly maxTuners: number;
   /** INV-TEARDOWN-GRACE-TIMEOUT-001 grace, ms. Default 10000. */
   readonly teardownGraceMs: number;
-  /** MIN_PREFEED_LEAD_MS (1000–30000). Default 5000. */
+  /** MIN_PREFEED_LEAD_MS (1000–30000). Default 5000. The embedded fake gets the same value. */
   readonly minPrefeedLeadMs: number;
+  /**
+   * LoadPreview lead before each boundary, ms; a tune-in to a stopped channel also waits
+   * this long for its first picture. Default max(7000, minPrefeedLeadMs + 2000); must exceed
+   * minPrefeedLeadMs + 600 (the switch margin and slack).
+   */
+  readonly preloadLeadMs: number;
+  /** Delays before each restart try of a channel that failed terminally, ms; its length is the most tries. Default [1000, 2000, 4000, 8000, 16000]. */
+  readonly restartBackoffMs: readonly number[];
 }
 
 export interface HttpConfig {
@@ -79,7 +91,7 @@ export interface ServerConfig {
   readonly port: number;
   /** Directory for the SQLite file, engine logs and the generated admin token. Default ./data. */
   readonly dataDir: string;
-  /** SQLite database file, `<dataDir>/retrovue.sqlite`. */
+  /** Session database (SQLite), `<dataDir>/sessions.db`. */
   readonly databasePath: string;
   /** Per-channel engine logs, `<dataDir>/logs`. */
   readonly logDir: string;

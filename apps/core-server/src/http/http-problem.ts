@@ -9,10 +9,12 @@ export const PROBLEM_CATALOGUE = {
   "bad-request": { status: 400, title: "Bad request" },
   "invalid-json": { status: 400, title: "Request body is not valid JSON" },
   unauthorized: { status: 401, title: "Missing or invalid credentials" },
+  forbidden: { status: 403, title: "Forbidden" },
   "not-found": { status: 404, title: "Not found" },
   "route-not-found": { status: 404, title: "No such route" },
   "method-not-allowed": { status: 405, title: "Method not allowed" },
   "request-timeout": { status: 408, title: "Request not received in time" },
+  conflict: { status: 409, title: "Conflict" },
   "session-gone": { status: 410, title: "Session terminated" },
   "payload-too-large": { status: 413, title: "Request body too large" },
   "unsupported-media-type": { status: 415, title: "Unsupported media type" },
@@ -21,6 +23,8 @@ export const PROBLEM_CATALOGUE = {
   internal: { status: 500, title: "Internal server error" },
   "engine-error": { status: 502, title: "Playout engine error" },
   "service-unavailable": { status: 503, title: "Service unavailable" },
+  "no-tuner-available": { status: 503, title: "No tuner available" },
+  "channel-start-failed": { status: 503, title: "Channel could not be started" },
   "shutting-down": { status: 503, title: "Server is shutting down" },
 } as const satisfies Record<string, { status: number; title: string }>;
 

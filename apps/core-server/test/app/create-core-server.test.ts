@@ -36,7 +36,12 @@ describe("createCoreServer", () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       status: "ready",
-      checks: { http: { ok: true }, engine: { ok: true, detail: expect.stringMatching(/^embedded \(multi\): engine 1\.0\.0 at 127\.0\.0\.1:\d+$/) } },
+      checks: {
+        http: { ok: true },
+        engine: { ok: true, detail: expect.stringMatching(/^embedded \(multi\): engine 1\.0\.0 at 127\.0\.0\.1:\d+$/) },
+        sessions: { ok: true, detail: config.databasePath },
+        director: { ok: true, detail: "0 channel(s) playing, 0 viewer(s)" },
+      },
     });
     expect(existsSync(config.logDir)).toBe(true);
     expect(s.adminToken?.source).toBe("generated");

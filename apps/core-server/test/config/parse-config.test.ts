@@ -23,22 +23,26 @@ describe("parseConfig", () => {
     expect(config.host).toBe("127.0.0.1");
     expect(config.port).toBe(8000);
     expect(config.dataDir).toBe(join(cwd, "data"));
-    expect(config.databasePath).toBe(join(cwd, "data", "retrovue.sqlite"));
+    expect(config.databasePath).toBe(join(cwd, "data", "sessions.db"));
     expect(config.logDir).toBe(join(cwd, "data", "logs"));
     expect(config.lineupPath).toBe(sampleLineupPath());
     expect(config.air).toMatchObject({ mode: "embedded", embeddedForm: "multi", address: undefined, binary: undefined });
     expect(config.sessionlessStreaming).toBe(true);
     expect(config.adminToken).toBeUndefined();
     expect(config.limits).toEqual({
-      maxSessions: 100,
+      maxSessionsPerOwner: 16,
       maxStreamsPerSession: 2,
       concurrencyPolicy: "terminate",
       sessionIdleTimeoutMs: 120_000,
       sessionMaxLifetimeMs: 14_400_000,
+      sessionMaxExtensionMs: 3_600_000,
       sessionLifetimeCapMs: 86_400_000,
+      sessionSweepIntervalMs: 60_000,
       maxTuners: 4,
       teardownGraceMs: 10_000,
       minPrefeedLeadMs: 5_000,
+      preloadLeadMs: 7_000,
+      restartBackoffMs: [1_000, 2_000, 4_000, 8_000, 16_000],
     });
     expect(config.http.maxBodyBytes).toBe(65_536);
   });
@@ -175,7 +179,7 @@ describe("parseCommandLine", () => {
   it("answers --help instead of a config, and the usage names every flag and variable", () => {
     expect(parseCommandLine({ argv: ["--port", "x", "--help"], env: {} })).toEqual({ kind: "help" });
     const usage = configUsage();
-    for (const name of ["--port", "--lineup", "--data-dir", "AIR_MODE", "AIR_ADDRESS", "AIR_BINARY", "--max-sessions", "--no-sessionless-streaming"]) {
+    for (const name of ["--port", "--lineup", "--data-dir", "AIR_MODE", "AIR_ADDRESS", "AIR_BINARY", "--max-sessions-per-owner", "--no-sessionless-streaming"]) {
       expect(usage).toContain(name);
     }
   });

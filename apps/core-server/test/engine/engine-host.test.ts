@@ -23,6 +23,7 @@ function host(config: ServerConfig): EngineHost {
     metrics: createServerMetrics({ collectDefaultMetrics: false }),
     clock: systemClock,
     lineup: loadServerLineup(config.lineupPath),
+    adminToken: () => undefined,
   });
   hosts.push(h);
   return h;

@@ -1,0 +1,59 @@
+import { createDirectorComponent, type DirectorComponent } from "../director/director-component.js";
+import { createEngineHost, type EngineHost } from "../engine/engine-host.js";
+import type { Route } from "../http/route.js";
+import { createAdminRoutes } from "../routes/admin-routes.js";
+import { createChannelRoutes } from "../routes/channel-routes.js";
+import { mountGuide } from "../routes/guide-mount.js";
+import { createSessionRoutes } from "../routes/session-routes.js";
+import { createGovernanceComponent, type GovernanceComponent } from "../sessions/governance-component.js";
+import type { StreamDeps } from "../streaming/serve-channel-stream.js";
+import type { ServerComponent } from "./server-component.js";
+import type { ServerContext } from "./server-context.js";
+
+/** The standard components, by role, and in start order (`list`). */
+export interface StandardComponents {
+  readonly engineHost: EngineHost;
+  readonly sessions: GovernanceComponent;
+  readonly director: DirectorComponent;
+  /** Channel, session, admin and guide routes. */
+  readonly api: ServerComponent;
+  /** Start order: engine, sessions, director, api (closed in reverse: the director's teardowns still reach the engine). */
+  readonly list: readonly ServerComponent[];
+}
+
+/**
+ * Builds the standard server: the engine host (embedded fake, connect or spawn), session
+ * governance, the ProgramDirector driving the engine, and the routes users and operators
+ * use. Nothing starts until the server listens.
+ */
+export function buildStandardComponents(context: ServerContext): StandardComponents {
+  const { config, lineup, clock, metrics } = context;
+  const engineHost = createEngineHost(context);
+  const sessions = createGovernanceComponent(context);
+  const director = createDirectorComponent(context, engineHost.engine);
+  const directorOf = () => director.director;
+  const governanceOf = () => sessions.governance;
+  const stream: StreamDeps = { director: directorOf, schedule: lineup.schedule, metrics };
+  const guide = mountGuide({
+    lineup,
+    clock,
+    dataDir: config.dataDir,
+    tunerCount: config.limits.maxTuners,
+    logger: context.logger,
+  });
+  const routes: Route[] = [
+    ...createChannelRoutes({ director: directorOf, schedule: lineup.schedule, clock, stream, sessionlessStreaming: config.sessionlessStreaming }),
+    ...createSessionRoutes({ governance: governanceOf, metrics, stream }),
+    ...createAdminRoutes({ adminToken: context.adminToken, director: directorOf, governance: governanceOf, schedule: lineup.schedule, clock }),
+    ...guide.routes,
+  ];
+  const api: ServerComponent = {
+    name: "api",
+    routes,
+    async start() {
+      guide.start();
+    },
+    async close() {},
+  };
+  return { engineHost, sessions, director, api, list: [engineHost, sessions, director, api] };
+}

@@ -1,0 +1,38 @@
+import type { ChannelSessionSnapshot, LineupChannel } from "@retrovue/core-runtime";
+import type { JsonValue } from "../http/http-problem.js";
+import { channelStateOf } from "./channel-view.js";
+
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** One row of `GET /admin/channels`: the lineup entry with its channel session's internals. */
+export function adminChannelJson(channel: LineupChannel, s: ChannelSessionSnapshot | undefined): { readonly [key: string]: JsonValue } {
+  return {
+    number: channel.number,
+    name: channel.name,
+    state: channelStateOf(s),
+    phase: s?.phase ?? null,
+    boundaryState: s?.boundaryState ?? null,
+    isLive: s?.isLive ?? false,
+    provisional: s?.provisional ?? null,
+    viewers: s?.viewers ?? 0,
+    teardownPending: s?.teardownPending ?? false,
+    teardownDeadline: iso(s?.teardownDeadlineMs),
+    teardownReason: s?.teardownReason ?? null,
+    fatalReason: s?.fatalReason ?? null,
+    restartAttempts: s?.restartAttempts ?? 0,
+    nextRestartAt: iso(s?.nextRestartAtMs),
+    sessionCreatedAt: iso(s?.createdAtMs),
+    liveAt: iso(s?.liveAtMs),
+    socketPath: s?.socketPath ?? null,
+    hub:
+      s === undefined
+        ? null
+        : {
+            engineConnected: s.hub.engineConnected,
+            bytesIn: s.hub.bytesIn,
+            bytesOut: s.hub.bytesOut,
+            viewersEvicted: s.hub.viewersEvicted,
+            resyncs: s.hub.resyncs,
+          },
+  };
+}

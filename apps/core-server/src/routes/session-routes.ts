@@ -1,0 +1,136 @@
+import type { SessionGovernance } from "@retrovue/session-governance";
+import { HttpProblem } from "../http/http-problem.js";
+import { json, noContent } from "../http/reply.js";
+import { route, type Route } from "../http/route.js";
+import type { ServerMetrics } from "../metrics/server-metrics.js";
+import { channelNumberOf, serveChannelStream, type StreamDeps } from "../streaming/serve-channel-stream.js";
+import { gateSessionRequest, refusalProblem } from "./session-gate.js";
+import { sessionJson } from "./session-json.js";
+import { sessionOwnerOf } from "./session-owner.js";
+
+/** What the session routes need. */
+export interface SessionRoutesDeps {
+  readonly governance: () => SessionGovernance;
+  readonly metrics: ServerMetrics;
+  readonly stream: StreamDeps;
+}
+
+/** Prefix of every session-scoped route: each one goes through {@link gateSessionRequest}. */
+export const SESSION_SCOPED_PREFIX = "/sessions/:id";
+
+function objectBody(body: unknown): Readonly<Record<string, unknown>> {
+  if (body === undefined) return {};
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new HttpProblem("bad-request", { detail: "The body must be a JSON object" });
+  }
+  return body as Record<string, unknown>;
+}
+
+/**
+ * The viewer-session API (GOVERNANCE.md "What core-server governs"): create, status,
+ * heartbeat, extend, end, and the governed stream. Every route under `/sessions/:id`
+ * authenticates with the session's bearer token and passes the gate, so a terminated
+ * session gets 410 on each of them.
+ */
+export function createSessionRoutes(deps: SessionRoutesDeps): Route[] {
+  const gov = deps.governance;
+  return [
+    route("POST", "/sessions", async (ctx) => {
+      const body = objectBody(await ctx.readJson());
+      const ownerId = sessionOwnerOf(ctx.req, body.owner);
+      const limits = body.limits;
+      if (limits !== undefined && (typeof limits !== "object" || limits === null || Array.isArray(limits))) {
+        throw new HttpProblem("bad-request", { detail: "limits must be an object", extensions: { field: "limits" } });
+      }
+      const created = gov().sessions.create({ ownerId, ...(limits !== undefined ? { limits: limits as Record<string, never> } : {}) });
+      if (created.kind === "owner_limit") {
+        throw new HttpProblem("too-many-requests", {
+          detail: `Owner ${created.ownerId} already holds ${created.active} live sessions (limit ${created.limit}); end one first`,
+          extensions: { ownerId: created.ownerId, limit: created.limit, active: created.active },
+          headers: { "Retry-After": "60" },
+        });
+      }
+      deps.metrics.sessionsCreated.inc();
+      deps.metrics.sessionsActive.inc();
+      const id = created.session.id;
+      ctx.log.info({ sessionId: id, ownerId }, "session created");
+      return json(
+        {
+          ...sessionJson(created.session),
+          token: created.token,
+          links: {
+            self: `/sessions/${id}`,
+            heartbeat: `/sessions/${id}/heartbeat`,
+            extend: `/sessions/${id}/extend`,
+            stream: `/sessions/${id}/channels/{n}/stream.ts`,
+          },
+        },
+        201,
+        { Location: `/sessions/${id}` },
+      );
+    }),
+
+    route("GET", `${SESSION_SCOPED_PREFIX}`, (ctx) => {
+      const handle = gateSessionRequest(ctx, gov(), ctx.params.id, "status");
+      const view = gov().sessions.get(handle.sessionId);
+      if (view === undefined) throw new HttpProblem("not-found", { detail: "No such session" });
+      return json(sessionJson(view));
+    }),
+
+    route("POST", `${SESSION_SCOPED_PREFIX}/heartbeat`, (ctx) => {
+      gateSessionRequest(ctx, gov(), ctx.params.id, "heartbeat");
+      const view = gov().sessions.get(ctx.params.id);
+      if (view === undefined) throw new HttpProblem("not-found", { detail: "No such session" });
+      return json(sessionJson(view));
+    }),
+
+    route("POST", `${SESSION_SCOPED_PREFIX}/extend`, async (ctx) => {
+      // Gate first, so a terminated session answers 410 whatever the body. `extend` gates again inside (same order).
+      const handle = gateSessionRequest(ctx, gov(), ctx.params.id, "extend");
+      const body = objectBody(await ctx.readJson());
+      const byMs = body.byMs;
+      if (typeof byMs !== "number" || !Number.isSafeInteger(byMs) || byMs < 1) {
+        throw new HttpProblem("bad-request", { detail: "byMs must be an integer >= 1 (milliseconds)", extensions: { field: "byMs" } });
+      }
+      const result = gov().sessions.extend(handle.sessionId, byMs, `session:${handle.sessionId}`);
+      switch (result.kind) {
+        case "extended":
+          return json({
+            sessionId: handle.sessionId,
+            grantedMs: result.grantedMs,
+            previousDeadlineAt: new Date(result.previousDeadlineAtMs).toISOString(),
+            hardDeadlineAt: new Date(result.hardDeadlineAtMs).toISOString(),
+            hardDeadlineAtMs: result.hardDeadlineAtMs,
+            maxDeadlineAt: new Date(result.maxDeadlineAtMs).toISOString(),
+          });
+        case "limit_reached":
+          throw new HttpProblem("conflict", {
+            title: "Session cannot be extended further",
+            detail: "The session is already at its longest allowed lifetime (or extending is off)",
+            extensions: { sessionId: handle.sessionId, hardDeadlineAt: new Date(result.hardDeadlineAtMs).toISOString(), maxDeadlineAt: new Date(result.maxDeadlineAtMs).toISOString() },
+          });
+        default:
+          throw refusalProblem(result);
+      }
+    }),
+
+    route("DELETE", `${SESSION_SCOPED_PREFIX}`, (ctx) => {
+      const handle = gateSessionRequest(ctx, gov(), ctx.params.id, "end");
+      gov().termination.terminate(handle.sessionId, "user_requested", `session:${handle.sessionId}`);
+      ctx.log.info({ sessionId: handle.sessionId }, "session ended by its holder");
+      return noContent();
+    }),
+
+    route("GET", `${SESSION_SCOPED_PREFIX}/channels/:n/stream.ts`, (ctx) => {
+      const handle = gateSessionRequest(ctx, gov(), ctx.params.id, "stream", { allowQueryToken: true, followClient: true });
+      let channel: number;
+      try {
+        channel = channelNumberOf(ctx.params.n, deps.stream.schedule);
+      } catch (error) {
+        handle.release();
+        throw error;
+      }
+      return serveChannelStream(ctx, deps.stream, channel, handle);
+    }),
+  ];
+}

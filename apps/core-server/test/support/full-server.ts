@@ -1,0 +1,77 @@
+import type { FakeAir } from "@retrovue/fake-air";
+import type { ProgramDirector } from "@retrovue/core-runtime";
+import type { SessionGovernance } from "@retrovue/session-governance";
+import {
+  createCoreServer,
+  type CoreServer,
+  type DirectorComponent,
+  type EngineHost,
+  type GovernanceComponent,
+} from "../../src/index.js";
+import { captureLogger, testConfig, track } from "./test-server.js";
+
+/**
+ * Flags that keep end-to-end tests fast: MIN_PREFEED 1000 ms (also the embedded fake's),
+ * preload lead 1700 ms (first picture ~1.7 s after the first tune-in), the shortest grace.
+ */
+export const FAST_FLAGS: readonly string[] = [
+  "--min-prefeed-lead-ms", "1000",
+  "--preload-lead-ms", "1700",
+  "--teardown-grace-ms", "1000",
+  "--restart-backoff-ms", "200",
+  "--session-sweep-interval-ms", "0",
+];
+
+/** A listening standard server (embedded multi fake) and handles on its parts. */
+export interface FullServer {
+  readonly server: CoreServer;
+  readonly url: string;
+  readonly adminToken: string;
+  readonly director: ProgramDirector;
+  readonly governance: SessionGovernance;
+  readonly fakeAir: FakeAir;
+  readonly logLines: Array<Record<string, unknown>>;
+}
+
+/** Starts a tracked standard server with {@link FAST_FLAGS} plus `extra` flags. */
+export async function startFullServer(extra: readonly string[] = []): Promise<FullServer> {
+  const { logger, lines } = captureLogger();
+  const server = track(createCoreServer(testConfig([...FAST_FLAGS, ...extra]), { logger }));
+  const { url } = await server.listen();
+  const find = <T>(name: string) => server.components.find((c) => c.name === name) as T;
+  const fakeAir = find<EngineHost>("engine").fakeAir;
+  if (fakeAir === undefined) throw new Error("expected the embedded multi fake");
+  return {
+    server,
+    url,
+    adminToken: server.adminToken?.token ?? "",
+    director: find<DirectorComponent>("director").director,
+    governance: find<GovernanceComponent>("sessions").governance,
+    fakeAir,
+    logLines: lines,
+  };
+}
+
+/** Creates a session over HTTP; returns its id and token. */
+export async function createSession(url: string, body?: unknown): Promise<{ id: string; token: string; body: Record<string, unknown> }> {
+  const res = await fetch(`${url}/sessions`, {
+    method: "POST",
+    ...(body === undefined ? {} : { headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }),
+  });
+  if (res.status !== 201) throw new Error(`POST /sessions answered ${res.status}: ${await res.text()}`);
+  const json = (await res.json()) as Record<string, unknown>;
+  return { id: String(json.id), token: String(json.token), body: json };
+}
+
+/** `Authorization: Bearer <token>`. */
+export const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
+
+/** Polls `check` every 25 ms until it returns true or `timeoutMs` passes (then throws with `what`). */
+export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
