@@ -215,5 +215,6 @@ describe("ChannelManager invariants under random viewers, engine answers and tim
       ),
       { numRuns: 600 },
     );
-  });
+    // 600 random runs take ~2-5 s alone; CI runs every package's suite at once on 2 cores.
+  }, 60_000);
 });
