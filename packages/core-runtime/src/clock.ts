@@ -1,29 +1,4 @@
-/**
- * Opaque handle of a timer armed on a {@link Clock}. Pass it back to
- * `clearTimeout` to cancel the timer; clearing twice, or after it fired, is a no-op.
- */
-export interface TimerHandle {
-  readonly timerId: number;
-}
-
-/**
- * The only source of time in core-runtime: "now" and timers both come from here,
- * so tests drive time exactly (see `ManualClock`) and production uses `SystemClock`.
- * Nothing in this package reads `Date.now()` or the global timers.
- */
-export interface Clock {
-  /** Current wall-clock time, UTC epoch milliseconds. */
-  now(): number;
-  /**
-   * Runs `callback` once, `delayMs` from now. A delay below 0 counts as 0.
-   * Returns a handle for `clearTimeout`.
-   */
-  setTimeout(callback: () => void, delayMs: number): TimerHandle;
-  /** Cancels a timer; a handle that already fired or was cleared is ignored. */
-  clearTimeout(handle: TimerHandle): void;
-}
-
-/** Arms `callback` to run at the absolute instant `atMs` (epoch ms) on `clock`. */
-export function scheduleAt(clock: Clock, atMs: number, callback: () => void): TimerHandle {
-  return clock.setTimeout(callback, atMs - clock.now());
-}
+// The Clock port lives in @retrovue/clock so session-governance can share it without
+// importing core-runtime; core-runtime re-exports it as part of its own API.
+export type { Clock, TimerHandle } from "@retrovue/clock";
+export { ManualClock, scheduleAt, SystemClock, systemClock } from "@retrovue/clock";

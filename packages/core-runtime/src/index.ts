@@ -5,9 +5,7 @@
  * {@link PlayoutEngine}, {@link ScheduleSource}, {@link Logger}.
  */
 export type { Clock, TimerHandle } from "./clock.js";
-export { scheduleAt } from "./clock.js";
-export { SystemClock, systemClock } from "./system-clock.js";
-export { ManualClock } from "./manual-clock.js";
+export { ManualClock, scheduleAt, SystemClock, systemClock } from "./clock.js";
 export type { Logger } from "./logger.js";
 export { silentLogger } from "./logger.js";
 export type { Rational } from "./rational.js";

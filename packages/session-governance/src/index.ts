@@ -77,7 +77,7 @@ export {
 } from "./errors.js";
 export type { GovernanceErrorCode } from "./errors.js";
 export type { Clock, TimerHandle } from "./clock.js";
-export { ManualClock } from "./manual-clock.js";
+export { ManualClock } from "@retrovue/clock";
 export type { Logger } from "./logger.js";
 export { silentLogger } from "./logger.js";
 

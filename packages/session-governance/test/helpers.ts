@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach } from "vitest";
-import { ManualClock } from "../src/manual-clock.js";
+import { ManualClock } from "@retrovue/clock";
 import { openSessionGovernance, type SessionGovernance, type SessionGovernanceOptions } from "../src/session-governance.js";
 import type { SessionView } from "../src/session-view.js";
 import type { GovernancePolicyOptions } from "../src/policy.js";
