@@ -2,6 +2,8 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { probeTransportStream } from "../src/index.js";
+import { destroyOpenStreams, openStream, type OpenStream } from "./support/stream-client.js";
 import { cleanupTempDirs, makeTempDir } from "./support/test-server.js";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
@@ -43,6 +45,7 @@ function runMain(argv: string[], options: { env?: Record<string, string>; onStdo
 }
 
 afterEach(() => {
+  destroyOpenStreams();
   for (const child of children) child.kill("SIGKILL");
   children.clear();
   cleanupTempDirs();
@@ -92,6 +95,31 @@ describe("main (the command-line entry)", () => {
     const messages = run.stdout.trim().split("\n").map((line) => (JSON.parse(line) as { msg: string }).msg);
     expect(messages).toEqual(expect.arrayContaining(["RetroVue Core listening", "signal received; shutting down", "shutdown complete"]));
     expect(messages.at(-1)).toBe("shutdown complete");
+  });
+
+  it("on SIGTERM ends an open stream, tears its channel down and exits 0 (graceful shutdown)", async () => {
+    const dataDir = makeTempDir();
+    let stream: Promise<OpenStream> | undefined;
+    const fast = ["--min-prefeed-lead-ms", "1000", "--preload-lead-ms", "1700", "--teardown-grace-ms", "1000"];
+    const run = await runMain(["--port", "0", "--data-dir", dataDir, ...fast], {
+      onStdout: (text, child) => {
+        const url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(text)?.[1];
+        if (url === undefined || stream !== undefined) return;
+        stream = openStream(`${url}/channels/1/stream.ts`).then(async (s) => {
+          await s.waitForBytes(188 * 10);
+          child.kill("SIGTERM");
+          return s;
+        });
+      },
+    });
+    expect(run.code).toBe(0);
+    const opened = await stream;
+    expect(opened?.status).toBe(200);
+    const bytes = await opened?.ended;
+    expect(probeTransportStream(bytes ?? Buffer.alloc(0)).valid).toBe(true);
+    const lines = run.stdout.trim().split("\n").map((line) => JSON.parse(line) as { msg: string; reason?: string });
+    expect(lines.some((l) => l.msg === "teardown complete")).toBe(true);
+    expect(lines.at(-1)?.msg).toBe("shutdown complete");
   });
 
   it("exits 1 with a clear message when the port is taken", async () => {

@@ -167,6 +167,39 @@ describe("parseConfig", () => {
     ]);
   });
 
+  it("reads the phase-2 timing and session options: restart backoff list, preload lead (default from the min lead), extension, sweep", () => {
+    const cwd = makeTempDir();
+    const config = parseConfig({
+      argv: ["--restart-backoff-ms", "100, 200,0", "--min-prefeed-lead-ms", "1000", "--session-max-extension-ms", "0", "--session-sweep-interval-ms", "0"],
+      env: { RETROVUE_MAX_SESSIONS_PER_OWNER: "3", RETROVUE_TEARDOWN_GRACE_MS: "1000" },
+      cwd,
+    });
+    expect(config.limits).toMatchObject({
+      restartBackoffMs: [100, 200, 0],
+      minPrefeedLeadMs: 1000,
+      preloadLeadMs: 7000,
+      sessionMaxExtensionMs: 0,
+      sessionSweepIntervalMs: 0,
+      maxSessionsPerOwner: 3,
+      teardownGraceMs: 1000,
+    });
+    expect(parseConfig({ argv: ["--min-prefeed-lead-ms", "9000"], env: {}, cwd }).limits.preloadLeadMs).toBe(11_000);
+    const error = problemsOf(() =>
+      parseConfig({
+        argv: ["--restart-backoff-ms", "1,x", "--min-prefeed-lead-ms", "5000", "--preload-lead-ms", "5600", "--session-sweep-interval-ms", "500", "--teardown-grace-ms", "999"],
+        env: {},
+        cwd,
+      }),
+    );
+    expect(error.problems.map((p) => p.option)).toEqual([
+      "--teardown-grace-ms / RETROVUE_TEARDOWN_GRACE_MS",
+      "--restart-backoff-ms / RETROVUE_RESTART_BACKOFF_MS",
+      "--preload-lead-ms / RETROVUE_PRELOAD_LEAD_MS",
+      "--session-sweep-interval-ms / RETROVUE_SESSION_SWEEP_INTERVAL_MS",
+    ]);
+    expect(problemsOf(() => parseConfig({ argv: ["--restart-backoff-ms", Array(101).fill("1").join(",")], env: {}, cwd })).problems).toHaveLength(1);
+  });
+
   it("accepts a lineup path that exists", () => {
     const cwd = makeTempDir();
     mkdirSync(join(cwd, "lineups"));

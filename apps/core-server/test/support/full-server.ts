@@ -1,5 +1,5 @@
 import type { FakeAir } from "@retrovue/fake-air";
-import type { ProgramDirector } from "@retrovue/core-runtime";
+import type { Clock, ProgramDirector } from "@retrovue/core-runtime";
 import type { SessionGovernance } from "@retrovue/session-governance";
 import {
   createCoreServer,
@@ -8,7 +8,8 @@ import {
   type EngineHost,
   type GovernanceComponent,
 } from "../../src/index.js";
-import { captureLogger, testConfig, track } from "./test-server.js";
+import { parseConfig } from "../../src/index.js";
+import { captureLogger, makeTempDir, track } from "./test-server.js";
 
 /**
  * Flags that keep end-to-end tests fast: MIN_PREFEED 1000 ms (also the embedded fake's),
@@ -33,10 +34,19 @@ export interface FullServer {
   readonly logLines: Array<Record<string, unknown>>;
 }
 
-/** Starts a tracked standard server with {@link FAST_FLAGS} plus `extra` flags. */
-export async function startFullServer(extra: readonly string[] = []): Promise<FullServer> {
+/**
+ * Starts a tracked standard server on port 0 with {@link FAST_FLAGS} plus `extra` flags,
+ * on `dataDir` (default: a fresh temp dir; pass one to restart on the same files).
+ */
+export async function startFullServer(extra: readonly string[] = [], dataDir: string = makeTempDir(), clock?: Clock): Promise<FullServer> {
   const { logger, lines } = captureLogger();
-  const server = track(createCoreServer(testConfig([...FAST_FLAGS, ...extra]), { logger }));
+  // A flag in `extra` replaces its FAST_FLAGS default.
+  const fast: string[] = [];
+  for (let i = 0; i < FAST_FLAGS.length; i += 2) {
+    if (!extra.includes(FAST_FLAGS[i] ?? "")) fast.push(FAST_FLAGS[i] ?? "", FAST_FLAGS[i + 1] ?? "");
+  }
+  const config = parseConfig({ argv: ["--port", "0", "--data-dir", dataDir, "--log-level", "debug", ...fast, ...extra], env: {} });
+  const server = track(createCoreServer(config, clock === undefined ? { logger } : { logger, clock }));
   const { url } = await server.listen();
   const find = <T>(name: string) => server.components.find((c) => c.name === name) as T;
   const fakeAir = find<EngineHost>("engine").fakeAir;
