@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { sampleLineupPath } from "../../src/index.js";
-import { probeTransportStream } from "../../src/index.js";
+import { captureStream, probeTransportStream } from "../../src/index.js";
 import { loadServerLineup } from "../../src/index.js";
 import { eventually, startFullServer } from "../support/full-server.js";
 import { destroyOpenStreams, openStream } from "../support/stream-client.js";
@@ -77,6 +77,13 @@ describe("GET /channels/{n}/stream.ts (session-less)", () => {
     // The viewer's disconnect leaves the director; the channel session then goes away.
     await eventually("viewer gone", () => director.viewerCount === 0);
     await eventually("channel torn down", () => director.sessionCount === 0);
+  });
+
+  it("passes the check-stream capture, and the capture's viewer is gone from the director right after", async () => {
+    const { url, director, server } = await startFullServer();
+    const capture = await captureStream(`${url}/channels/4/stream.ts`, { durationMs: 4_000 });
+    expect(capture).toMatchObject({ status: 200, contentType: "video/mp2t", ok: true, problems: [] });
+    await eventually("capture viewer left", () => director.viewerCount === 0 && server.openConnections === 0);
   });
 
   it("answers HEAD with the stream headers and no tune-in", async () => {
