@@ -76,7 +76,8 @@ export class ProgramDirector {
           engine: deps.engine,
           schedule: deps.schedule,
           clock: deps.clock,
-          logger: (deps.logger ?? silentLogger).child({ component: "channel-manager", channel: channelNumber }),
+          // The manager binds its own component and channel fields.
+          logger: deps.logger ?? silentLogger,
           ...(deps.metrics ? { metrics: deps.metrics } : {}),
           options: deps.channelManagerOptions ?? {},
         }),
@@ -196,7 +197,8 @@ export class ProgramDirector {
       channelNumber,
       socketPath: streamSocketPath(this.deps.runtimeDir, channelNumber),
       clock: this.clock,
-      logger: this.log.child({ channel: channelNumber }),
+      // The hub binds its own component and channel fields.
+      logger: this.deps.logger ?? silentLogger,
       options: this.deps.hubOptions ?? {},
     });
     const session = new ChannelSession(channelNumber, hub, this.ctx);
