@@ -105,8 +105,8 @@ describe("INV-LIVE-SESSION-AUTHORITY-001 (server + fake AIR process)", () => {
   });
 
   it("INV-LIVE-SESSION-AUTHORITY-001: crossing a later boundary, the channel is reported switching (not live) until that switch is answered", async () => {
-    // Segments of 2 s: right after the start-up LIVE the next (resync) boundary is prepared.
-    const s = await startScenario({ lineup: { segmentMs: 2_000 } });
+    // Segments of 1.5 s: right after the start-up LIVE the next (resync) boundary is prepared.
+    const s = await startScenario({ lineup: { segmentMs: 1_500 } });
     const viewer = await s.tune(1);
     expect(viewer.status).toBe(200);
     const seen = await observeUntil(s, 1, async () => {

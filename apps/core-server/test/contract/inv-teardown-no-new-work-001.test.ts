@@ -16,7 +16,7 @@ afterEach(assertNothingLeaks);
 
 describe("INV-TEARDOWN-NO-NEW-WORK-001 (server + fake AIR process)", () => {
   it("INV-TEARDOWN-NO-NEW-WORK-001: a preload accepted while a teardown is pending never leads to a SwitchToLive", async () => {
-    const s = await startScenario({ teardownGraceMs: 8_000 });
+    const s = await startScenario({ preloadLeadMs: 2_500, teardownGraceMs: 8_000 });
     await s.air!.script("LoadPreview", { delayMs: 500, times: 1 });
     const viewer = await tuneUntil(s, 1, "PLANNED");
     const leftAtMs = Date.now();
@@ -34,7 +34,7 @@ describe("INV-TEARDOWN-NO-NEW-WORK-001 (server + fake AIR process)", () => {
   });
 
   it("INV-TEARDOWN-NO-NEW-WORK-001: control — without a pending teardown the same preload is followed by its SwitchToLive", async () => {
-    const s = await startScenario();
+    const s = await startScenario({ preloadLeadMs: 2_500 });
     await s.air!.script("LoadPreview", { delayMs: 500, times: 1 });
     const viewer = await tuneUntil(s, 1, "PLANNED");
     await s.waitChannel(1, (c) => c.boundaryState === "LIVE", "LIVE");
@@ -45,7 +45,7 @@ describe("INV-TEARDOWN-NO-NEW-WORK-001 (server + fake AIR process)", () => {
   });
 
   it("INV-TEARDOWN-NO-NEW-WORK-001: a LoadPreview refused (NOT_READY) while a teardown is pending is not retried", async () => {
-    const s = await startScenario({ teardownGraceMs: 8_000 });
+    const s = await startScenario({ preloadLeadMs: 2_500, teardownGraceMs: 8_000 });
     await s.air!.script("LoadPreview", { delayMs: 400, resultCode: "NOT_READY", times: 1 });
     const viewer = await tuneUntil(s, 1, "PLANNED");
     const leftAtMs = Date.now();
@@ -61,7 +61,7 @@ describe("INV-TEARDOWN-NO-NEW-WORK-001 (server + fake AIR process)", () => {
   });
 
   it("INV-TEARDOWN-NO-NEW-WORK-001: control — without a pending teardown a NOT_READY LoadPreview is retried and the channel goes live", async () => {
-    const s = await startScenario();
+    const s = await startScenario({ preloadLeadMs: 2_500 });
     await s.air!.script("LoadPreview", { delayMs: 400, resultCode: "NOT_READY", times: 1 });
     const viewer = await tuneUntil(s, 1, "PLANNED");
     await s.waitChannel(1, (c) => c.boundaryState === "LIVE", "LIVE");
@@ -71,9 +71,10 @@ describe("INV-TEARDOWN-NO-NEW-WORK-001 (server + fake AIR process)", () => {
     await s.waitIdle();
   });
 
-  // Segments of 2 s: every next boundary is too close to govern after the start-up switch,
-  // so the resync boundary's preload is due the very instant the channel goes LIVE.
-  const shortSegments = { segmentMs: 2_000 };
+  // Segments of 1.5 s (shorter than the 2 s preload lead): every next boundary is too close
+  // to govern after the start-up switch, so the resync boundary's preload is due the very
+  // instant the channel goes LIVE.
+  const shortSegments = { segmentMs: 1_500 };
 
   it("INV-TEARDOWN-NO-NEW-WORK-001: a pending teardown that resolves on LIVE leaves the next boundary unprepared (no LoadPreview)", async () => {
     const s = await startScenario({ lineup: shortSegments, teardownGraceMs: 8_000 });

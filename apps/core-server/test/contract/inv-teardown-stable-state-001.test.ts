@@ -88,7 +88,7 @@ describe("INV-TEARDOWN-STABLE-STATE-001 (server + fake AIR process)", () => {
 
   it("INV-TEARDOWN-STABLE-STATE-001: leaving in SWITCH_ISSUED (answer held 1 s past the target) defers teardown until the answer (LIVE)", async () => {
     const s = await startScenario({ teardownGraceMs: 8_000 });
-    // The fake blocks until the target (1.5 s after issue); the delay holds it 2.5 s in all.
+    // The fake would answer at the target (1.5 s after issue); the delay holds it 2.5 s.
     await s.air!.script("SwitchToLive", { delayMs: 2_500, times: 1 });
     const viewer = await tuneUntil(s, 1, "SWITCH_ISSUED");
     const leftAtMs = Date.now();

@@ -4,15 +4,10 @@ import type { AirMethod, Fault, RecordedCall } from "@retrovue/fake-air";
 import { fakeAirCliPath } from "../../../src/index.js";
 import { httpCall } from "./http-client.js";
 
-/** A fake AIR running in its own process, driven over its HTTP control API. */
-export interface FakeAirProcess {
-  /** gRPC `host:port`. */
-  readonly address: string;
+/** The HTTP control API of a fake AIR process (tools/fake-air control server). */
+export interface FakeAirControl {
   /** Control API base URL, `http://host:port`. */
   readonly controlUrl: string;
-  readonly pid: number;
-  /** Resolves when the process has exited (code, signal). */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Every RPC the fake has seen, in arrival order, with arrival/answer times (epoch ms). */
   calls(): Promise<RecordedCall[]>;
   /** Scripts a fault for `method` (queued after earlier ones). */
@@ -22,10 +17,50 @@ export interface FakeAirProcess {
   channel(id: number): Promise<Record<string, unknown> | undefined>;
   /** Every channel the fake knows. */
   channels(): Promise<Array<Record<string, unknown>>>;
-  /** Abrupt crash via the control API (the process exits with code 1). */
+  /**
+   * In-process crash via the control API: the fake drops its gRPC listener, every
+   * connection and media socket at once (the process itself stays up, answering control).
+   */
   crash(): Promise<void>;
-  /** SIGKILL and wait for the exit. Idempotent. */
+}
+
+/** A fake AIR running in its own process, driven over its HTTP control API. */
+export interface FakeAirProcess extends FakeAirControl {
+  /** gRPC `host:port`. */
+  readonly address: string;
+  readonly pid: number;
+  /** Resolves when the process has exited (code, signal). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGKILL (the way an engine process crashes) and wait for the exit. Idempotent. */
   kill(): Promise<void>;
+}
+
+/** A client of the control API at `controlUrl` (e.g. of an engine process the server spawned). */
+export function fakeAirControl(controlUrl: string): FakeAirControl {
+  const expectStatus = async (answer: Promise<{ status: number; text: string }>, want: number, what: string): Promise<void> => {
+    const got = await answer;
+    if (got.status !== want) throw new Error(`fake-air control ${what}: HTTP ${got.status} ${got.text}`);
+  };
+  return {
+    controlUrl,
+    async calls() {
+      const answer = await httpCall(`${controlUrl}/calls`);
+      if (answer.status !== 200) throw new Error(`fake-air /calls: HTTP ${answer.status}`);
+      return answer.json as RecordedCall[];
+    },
+    script: (method, fault) => expectStatus(httpCall(`${controlUrl}/faults`, { method: "POST", body: { method, fault } }), 204, "POST /faults"),
+    clearFaults: () => expectStatus(httpCall(`${controlUrl}/faults`, { method: "DELETE" }), 204, "DELETE /faults"),
+    async channel(id) {
+      const answer = await httpCall(`${controlUrl}/channels/${id}`);
+      return answer.status === 404 ? undefined : (answer.json as Record<string, unknown>);
+    },
+    async channels() {
+      return (await httpCall(`${controlUrl}/channels`)).json as Array<Record<string, unknown>>;
+    },
+    async crash() {
+      await expectStatus(httpCall(`${controlUrl}/crash`, { method: "POST" }), 202, "POST /crash");
+    },
+  };
 }
 
 /** Options of {@link startFakeAirProcess}. */
@@ -100,35 +135,12 @@ export async function startFakeAirProcess(options: FakeAirProcessOptions): Promi
   lines.close();
   child.stdout?.resume();
 
-  const controlUrl = `http://${control}`;
-  const expectStatus = async (answer: Promise<{ status: number; text: string }>, want: number, what: string): Promise<void> => {
-    const got = await answer;
-    if (got.status !== want) throw new Error(`fake-air control ${what}: HTTP ${got.status} ${got.text}`);
-  };
   let killing: Promise<void> | undefined;
   const proc: FakeAirProcess = {
+    ...fakeAirControl(`http://${control}`),
     address: address!,
-    controlUrl,
     pid: child.pid!,
     exited,
-    async calls() {
-      const answer = await httpCall(`${controlUrl}/calls`);
-      if (answer.status !== 200) throw new Error(`fake-air /calls: HTTP ${answer.status}`);
-      return answer.json as RecordedCall[];
-    },
-    script: (method, fault) => expectStatus(httpCall(`${controlUrl}/faults`, { method: "POST", body: { method, fault } }), 204, "POST /faults"),
-    clearFaults: () => expectStatus(httpCall(`${controlUrl}/faults`, { method: "DELETE" }), 204, "DELETE /faults"),
-    async channel(id) {
-      const answer = await httpCall(`${controlUrl}/channels/${id}`);
-      return answer.status === 404 ? undefined : (answer.json as Record<string, unknown>);
-    },
-    async channels() {
-      return (await httpCall(`${controlUrl}/channels`)).json as Array<Record<string, unknown>>;
-    },
-    async crash() {
-      await expectStatus(httpCall(`${controlUrl}/crash`, { method: "POST" }), 202, "POST /crash");
-      await exited;
-    },
     kill() {
       killing ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");

@@ -15,8 +15,8 @@ export const TIMING = Object.freeze({
   minPrefeedLeadMs: 1_000,
   /** ChannelManager's fixed margin: SwitchToLive goes out at boundary − MIN_PREFEED − 500 ms. */
   switchIssueMarginMs: 500,
-  /** Default preload lead of the suite (start-up: PLANNED at once, SWITCH_ISSUED at +1 s, LIVE at +2.5 s). */
-  preloadLeadMs: 2_500,
+  /** Default preload lead of the suite (start-up: PLANNED at once, SWITCH_ISSUED at +0.5 s, LIVE at +2 s). */
+  preloadLeadMs: 2_000,
   /** "At once": the most a teardown RPC may trail the event that released it, ms (2 busy cores). */
   atOnceMs: 1_000,
 });
