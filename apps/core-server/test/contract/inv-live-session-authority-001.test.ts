@@ -66,7 +66,9 @@ describe("INV-LIVE-SESSION-AUTHORITY-001 (server + fake AIR process)", () => {
     const s = await startScenario();
     const viewer = await s.tune(1);
     expect(viewer.status).toBe(200);
-    const seen = await observeUntil(s, 1, (o) => o.adminIsLive && o.listState === "live" && o.channelState === "live");
+    const switchAnswered = async (count: number): Promise<boolean> =>
+      (await s.timeline(1)).of("SwitchToLive").filter((c) => c.answeredAtMs !== undefined).length >= count;
+    const seen = await observeUntil(s, 1, async (o) => o.adminIsLive && o.listState === "live" && o.channelState === "live" && (await switchAnswered(1)));
     const t = await s.timeline(1);
     const sw = t.first("SwitchToLive")!;
     expect(sw.outcome).toMatchObject({ kind: "response", response: { success: true } });
@@ -90,7 +92,11 @@ describe("INV-LIVE-SESSION-AUTHORITY-001 (server + fake AIR process)", () => {
     await s.air!.script("SwitchToLive", { resultCode: "PROTOCOL_VIOLATION", times: 1 });
     const viewer = await s.tune(1);
     expect(viewer.status).toBe(200);
-    const seen = await observeUntil(s, 1, (o) => o.adminIsLive && o.listState === "live");
+    const seen = await observeUntil(
+      s,
+      1,
+      async (o) => o.adminIsLive && o.listState === "live" && (await s.timeline(1)).of("SwitchToLive").filter((c) => c.answeredAtMs !== undefined).length >= 2,
+    );
     const t = await s.timeline(1);
     const switches = t.of("SwitchToLive");
     expect(switches).toHaveLength(2);

@@ -76,7 +76,7 @@ describe("session governance through the server (server + fake AIR process + SQL
     const terminatedAtMs = Date.now();
     const answer = await s.admin(`/admin/sessions/${session.id}/terminate`, { method: "POST" });
     expect(answer.json).toMatchObject({ sessionId: session.id, won: true, reason: "admin_terminated" });
-    const end = await viewer.ended;
+    const end = await viewer.waitForEnd(TIMING.atOnceMs);
     expect(end.how).toBe("ended");
     await expectGoneEverywhere(s, session, "admin_terminated");
     await expectTeardownThroughGate(sc, 1, terminatedAtMs, terminatedAtMs);
@@ -94,7 +94,7 @@ describe("session governance through the server (server + fake AIR process + SQL
     await sc.waitChannel(1, (c) => c.boundaryState === "SWITCH_SCHEDULED", "SWITCH_SCHEDULED");
     const terminatedAtMs = Date.now();
     await s.admin(`/admin/sessions/${session.id}/terminate`, { method: "POST" });
-    await viewer.ended;
+    await viewer.waitForEnd(TIMING.atOnceMs);
     const pending = await sc.waitChannel(1, (c) => c.teardownPending, "teardown pending");
     expect(pending.viewers).toBe(0);
     await expectGoneEverywhere(s, session, "admin_terminated");
@@ -110,7 +110,7 @@ describe("session governance through the server (server + fake AIR process + SQL
     const viewer = await watch(s, session, 1);
     expect(viewer.status).toBe(200);
     await sc.waitChannel(1, (c) => c.boundaryState === "LIVE", "LIVE");
-    const end = await viewer.ended;
+    const end = await viewer.waitForEnd(4_000 + TIMING.atOnceMs);
     expect(end.how).toBe("ended");
     expect(end.atMs - createdAtMs).toBeGreaterThanOrEqual(4_000 - 100);
     expect(end.atMs - createdAtMs).toBeLessThanOrEqual(4_000 + TIMING.atOnceMs);

@@ -74,10 +74,28 @@ export interface FakeAirProcessOptions {
 }
 
 const running = new Set<FakeAirProcess>();
+/** Pids of every fake process spawned here and not yet exited, ready or not. */
+const spawnedPids = new Set<number>();
+
+// Last resort if the worker exits with fakes still running (a crashed or timed-out run): no orphans.
+process.once("exit", () => {
+  for (const pid of spawnedPids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+});
 
 /** Fake processes started by this module that have not exited yet (for the leak check). */
 export function runningFakeAirProcesses(): readonly FakeAirProcess[] {
   return [...running];
+}
+
+/** Pids of fake processes this module spawned that have not exited (including ones still starting). */
+export function fakeAirPids(): readonly number[] {
+  return [...spawnedPids];
 }
 
 /**
@@ -98,10 +116,15 @@ export async function startFakeAirProcess(options: FakeAirProcessOptions): Promi
     String(options.minPrefeedLeadMs),
   ];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  // Tracked from the spawn: a test that fails or times out mid-start still gets it killed.
+  if (child.pid !== undefined) spawnedPids.add(child.pid);
   const stderr: string[] = [];
   child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString("utf8")));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once("exit", (code, signal) => resolve({ code, signal }));
+    child.once("exit", (code, signal) => {
+      if (child.pid !== undefined) spawnedPids.delete(child.pid);
+      resolve({ code, signal });
+    });
   });
 
   let address: string | undefined;

@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { openContractServers, removeTempDirs, type ContractServer } from "./contract-server.js";
-import { runningFakeAirProcesses } from "./fake-air-process.js";
+import { fakeAirPids, runningFakeAirProcesses } from "./fake-air-process.js";
 import { openViewers } from "./viewer.js";
 import { waitFor } from "./wait.js";
 
@@ -66,6 +66,14 @@ export function pidAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // Already gone.
   }
 }
 
@@ -134,9 +142,15 @@ export async function assertNothingLeaks(): Promise<void> {
     }
     // Engine processes the server spawned must be gone by now (it closed); fakes the test
     // started are killed here, so what remains is a leak of the server's.
-    const engineChildren = liveChildPids().filter((pid) => !runningFakeAirProcesses().some((f) => f.pid === pid));
-    if (engineChildren.length > 0) failures.push(`engine process(es) still running after close: ${engineChildren.join(", ")}`);
+    const fakes = new Set(fakeAirPids());
+    const engineChildren = liveChildPids().filter((pid) => !fakes.has(pid));
+    if (engineChildren.length > 0) {
+      failures.push(`engine process(es) still running after close: ${engineChildren.join(", ")}`);
+      // Reported; now ended, so one failure does not leak into the next test or outlive the run.
+      for (const pid of engineChildren) killQuietly(pid);
+    }
     for (const f of runningFakeAirProcesses()) await f.kill();
+    for (const pid of fakeAirPids()) killQuietly(pid);
     try {
       await waitFor(() => liveChildPids().length === 0, { timeoutMs: 3_000, what: "child processes to exit" });
     } catch {

@@ -22,6 +22,8 @@ export interface Viewer {
   readonly isOpen: boolean;
   /** Leaves: destroys the request (the server sees the connection close). Idempotent. */
   leave(): void;
+  /** Resolves with how the response ended; rejects if it is still open after `timeoutMs`. */
+  waitForEnd(timeoutMs: number): Promise<ViewerEnd>;
   /** Resolves once at least `n` body bytes arrived; rejects after `timeoutMs` or if the response ends first. */
   waitForBytes(n: number, timeoutMs?: number): Promise<void>;
 }
@@ -105,6 +107,13 @@ function makeViewer(url: string, req: ClientRequest, res: IncomingMessage): View
       left = true;
       req.destroy();
       res.destroy();
+    },
+    waitForEnd(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${url}: still open after ${timeoutMs} ms (${bytes} bytes)`)), timeoutMs);
+      });
+      return Promise.race([ended, timeout]).finally(() => clearTimeout(timer));
     },
     waitForBytes(n, timeoutMs = 15_000) {
       return new Promise<void>((resolve, reject) => {
