@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import {
@@ -142,9 +141,4 @@ export async function startContractServer(options: ContractServerOptions): Promi
   };
   servers.add(contract);
   return contract;
-}
-
-/** The data directory's runtime dir candidates: wherever the server puts channel sockets. */
-export function socketDirs(contract: { dataDir: string }): string[] {
-  return [contract.dataDir, join(contract.dataDir, "run"), join(contract.dataDir, "runtime"), join(contract.dataDir, "sockets")];
 }

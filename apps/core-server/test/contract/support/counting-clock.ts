@@ -86,9 +86,4 @@ export class CountingClock implements Clock {
   firedSince(atMs: number): TimerRecord[] {
     return this.records().filter((r) => r.firedAtMs !== undefined && r.firedAtMs >= atMs);
   }
-
-  /** How many timers were ever armed. */
-  get totalArmed(): number {
-    return this.#records.length;
-  }
 }

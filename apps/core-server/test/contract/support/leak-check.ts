@@ -21,7 +21,8 @@ type HandleProcess = NodeJS.Process & { _getActiveHandles(): unknown[] };
  * Counts the active handles by kind. `net.Socket` covers TCP, Unix-socket and HTTP
  * connections (also HTTP/2 sessions' sockets); `net.Server` covers HTTP and Unix
  * listeners; `ChildProcess` covers engine and fake processes; `Pipe` a child's stdio.
- * Timers are counted from `process.getActiveResourcesInfo()`.
+ * `timeouts` (from `process.getActiveResourcesInfo()`) is reported for diagnosis only:
+ * the test runner's own timers are in it; the server's are asserted on its clock.
  */
 export function countHandles(): HandleCounts {
   let sockets = 0;
@@ -109,28 +110,21 @@ export function recordBaseline(): void {
   baseline = countHandles();
 }
 
-/** Extra things a test registers for the after-test check. */
-const extraChecks: Array<() => void | Promise<void>> = [];
-
-/** Adds a check that runs (once) after the current test, before the generic ones. */
-export function checkAfterTest(check: () => void | Promise<void>): void {
-  extraChecks.push(check);
-}
-
 /**
  * afterEach: ends viewers, closes every server, kills every fake process, then asserts
  * that nothing is left — no live child process, no socket file in any server's data dir,
  * no open HTTP connection, no timer armed on any server's clock, and no socket, server,
  * child-process or pipe handle above the baseline taken before the test. Handles are given
- * a bounded moment to finish closing (the kernel and libuv close asynchronously); a count
- * still above baseline after that fails the test.
+ * a bounded moment (`settleMs`, default 3000) to finish closing (the kernel and libuv
+ * close asynchronously); a count still above baseline after that fails the test. Leaked
+ * engine processes are killed once reported.
  */
-export async function assertNothingLeaks(): Promise<void> {
+export async function assertNothingLeaks(options: { settleMs?: number } = {}): Promise<void> {
+  const settleMs = options.settleMs ?? 3_000;
   const servers: ContractServer[] = [...openContractServers()];
   for (const v of openViewers()) v.leave();
   const failures: string[] = [];
   try {
-    for (const check of extraChecks.splice(0)) await check();
     for (const s of servers) await s.close();
     for (const s of servers) {
       if (s.server.openConnections !== 0) failures.push(`server ${s.baseUrl}: ${s.server.openConnections} open HTTP connection(s)`);
@@ -152,7 +146,7 @@ export async function assertNothingLeaks(): Promise<void> {
     for (const f of runningFakeAirProcesses()) await f.kill();
     for (const pid of fakeAirPids()) killQuietly(pid);
     try {
-      await waitFor(() => liveChildPids().length === 0, { timeoutMs: 3_000, what: "child processes to exit" });
+      await waitFor(() => liveChildPids().length === 0, { timeoutMs: settleMs, what: "child processes to exit" });
     } catch {
       failures.push(`child processes still alive: ${liveChildPids().join(", ")}`);
     }
@@ -164,7 +158,7 @@ export async function assertNothingLeaks(): Promise<void> {
             const now = countHandles();
             return now.sockets <= base.sockets && now.servers <= base.servers && now.children <= base.children && now.pipes <= base.pipes;
           },
-          { timeoutMs: 3_000, what: "handles back to baseline" },
+          { timeoutMs: settleMs, what: "handles back to baseline" },
         );
       } catch {
         failures.push(`handles above baseline: before ${JSON.stringify(base)}, after ${JSON.stringify(countHandles())}`);

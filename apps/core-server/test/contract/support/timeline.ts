@@ -2,8 +2,6 @@ import type { AirMethod, RecordedCall } from "@retrovue/fake-air";
 
 /** RPCs that prepare or perform a boundary (INV-TERMINAL-SCHEDULER-HALT-001's "scheduling RPC"). */
 export const SCHEDULING_METHODS: readonly AirMethod[] = ["LoadPreview", "SwitchToLive"];
-/** RPCs of a teardown. */
-export const TEARDOWN_METHODS: readonly AirMethod[] = ["DetachStream", "StopChannel"];
 
 /**
  * The engine's side of the conversation as the fake recorded it, for one channel (calls
