@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
+import { expect } from "vitest";
 import { mkdtemp, rm } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -441,4 +442,16 @@ export async function advance(clock: ManualClock, ms: number): Promise<void> {
   }
   clock.advanceTo(target);
   await ioTurns();
+}
+
+/**
+ * Shuts the harness down and asserts nothing is left: no channel session, no socket file,
+ * no armed timer, no engine still acquired. Every director suite runs it after each test.
+ */
+export async function closeAndAssertClean(h: Harness): Promise<void> {
+  await h.close();
+  expect(h.director.sessionCount).toBe(0);
+  expect(h.socketFiles()).toEqual([]);
+  expect(h.clock.armedTimerCount).toBe(0);
+  expect(h.engine.acquired.size).toBe(0);
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { advance, createHarness, type Harness } from "./program-director.fixtures.js";
+import { advance, closeAndAssertClean, createHarness, type Harness } from "./program-director.fixtures.js";
 import { RecordingSink, tsStream, waitUntil } from "./stream-hub.fixtures.js";
 
 const T0 = 1_000_000;
@@ -8,13 +8,7 @@ const FIRST_SWITCH = T0 + 1_500;
 
 let h: Harness;
 
-afterEach(async () => {
-  await h.close();
-  expect(h.director.sessionCount).toBe(0);
-  expect(h.socketFiles()).toEqual([]);
-  expect(h.clock.armedTimerCount).toBe(0);
-  expect(h.engine.acquired.size).toBe(0);
-});
+afterEach(() => closeAndAssertClean(h));
 
 const acquireTimes = (): number[] => h.engine.calls.filter((c) => c.method === "acquireChannel").map((c) => c.atMs);
 

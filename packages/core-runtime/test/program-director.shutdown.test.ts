@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ShuttingDownError } from "../src/index.js";
-import { advance, createHarness, drive, type Harness } from "./program-director.fixtures.js";
+import { advance, closeAndAssertClean, createHarness, drive, type Harness } from "./program-director.fixtures.js";
 import { RecordingSink, waitUntil } from "./stream-hub.fixtures.js";
 
 const T0 = 1_000_000;
@@ -8,13 +8,7 @@ const FIRST_LIVE = T0 + 7_000;
 
 let h: Harness;
 
-afterEach(async () => {
-  await h.close();
-  expect(h.director.sessionCount).toBe(0);
-  expect(h.socketFiles()).toEqual([]);
-  expect(h.clock.armedTimerCount).toBe(0);
-  expect(h.engine.acquired.size).toBe(0);
-});
+afterEach(() => closeAndAssertClean(h));
 
 describe("ProgramDirector shutdown", () => {
   it("stops accepting viewers, tears LIVE channels down at once and waits for transient ones to settle", async () => {

@@ -8,18 +8,12 @@ import {
   TuneInAbortedError,
   UnknownChannelError,
 } from "../src/index.js";
-import { advance, createHarness, drive, type Harness } from "./program-director.fixtures.js";
+import { advance, closeAndAssertClean, createHarness, drive, type Harness } from "./program-director.fixtures.js";
 import { RecordingSink, waitUntil } from "./stream-hub.fixtures.js";
 
 let h: Harness;
 
-afterEach(async () => {
-  await h.close();
-  expect(h.director.sessionCount).toBe(0);
-  expect(h.socketFiles()).toEqual([]);
-  expect(h.clock.armedTimerCount).toBe(0);
-  expect(h.engine.acquired.size).toBe(0);
-});
+afterEach(() => closeAndAssertClean(h));
 
 describe("ProgramDirector tune-in: start", () => {
   it("first viewer opens the socket, acquires, attaches, then starts the channel", async () => {

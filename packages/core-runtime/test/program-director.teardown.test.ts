@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { advance, createHarness, drive, type Harness } from "./program-director.fixtures.js";
+import { advance, closeAndAssertClean, createHarness, drive, type Harness } from "./program-director.fixtures.js";
 import { RecordingSink, tsStream, waitUntil } from "./stream-hub.fixtures.js";
 
 const T0 = 1_000_000;
@@ -11,13 +11,7 @@ const FIRST_LIVE = T0 + 7_000;
 
 let h: Harness;
 
-afterEach(async () => {
-  await h.close();
-  expect(h.director.sessionCount).toBe(0);
-  expect(h.socketFiles()).toEqual([]);
-  expect(h.clock.armedTimerCount).toBe(0);
-  expect(h.engine.acquired.size).toBe(0);
-});
+afterEach(() => closeAndAssertClean(h));
 
 async function live(): Promise<void> {
   await advance(h.clock, FIRST_LIVE - h.clock.now());
