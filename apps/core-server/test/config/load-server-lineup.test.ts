@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError, loadServerLineup, sampleLineupPath } from "../../src/index.js";
+import { loadServerLineup, sampleLineupPath } from "../../src/index.js";
+import { configErrorOf } from "../support/config-error-of.js";
 import { cleanupTempDirs, makeTempDir } from "../support/test-server.js";
 
 afterEach(cleanupTempDirs);
@@ -19,15 +20,6 @@ function writeLineup(document: unknown, media: string[] = []): string {
   return file;
 }
 
-function configErrorOf(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("loadServerLineup", () => {
   it("loads the sample lineup with absolute asset paths under its media root and a content version", () => {

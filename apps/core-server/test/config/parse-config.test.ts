@@ -2,19 +2,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, configUsage, parseCommandLine, parseConfig, sampleLineupPath } from "../../src/index.js";
+import { configErrorOf } from "../support/config-error-of.js";
 import { cleanupTempDirs, makeTempDir } from "../support/test-server.js";
 
 afterEach(cleanupTempDirs);
 
-function problemsOf(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("parseConfig", () => {
   it("starts on embedded defaults with no configuration", () => {
@@ -93,7 +85,7 @@ describe("parseConfig", () => {
   });
 
   it("lists every problem at once in one ConfigError", () => {
-    const error = problemsOf(() =>
+    const error = configErrorOf(() =>
       parseConfig({
         argv: ["--port", "http", "--bogus", "--air-mode", "connect", "--lineup", "missing.json", "extra", "--max-tuners=0"],
         env: { RETROVUE_SESSIONLESS_STREAMING: "maybe" },
@@ -120,7 +112,7 @@ describe("parseConfig", () => {
 
   it("rejects an engine setting that does not fit the AIR mode", () => {
     const cwd = makeTempDir();
-    const error = problemsOf(() =>
+    const error = configErrorOf(() =>
       parseConfig({ argv: ["--air-mode", "embedded"], env: { AIR_ADDRESS: "127.0.0.1:1", AIR_BINARY: "/nope/air" }, cwd }),
     );
     expect(error.problems.map((p) => p.message)).toEqual(
@@ -129,20 +121,20 @@ describe("parseConfig", () => {
         "is only used when AIR_MODE=spawn (AIR_MODE is embedded)",
       ]),
     );
-    expect(problemsOf(() => parseConfig({ argv: ["--air-mode", "spawn"], env: {}, cwd })).problems[0]?.message).toBe(
+    expect(configErrorOf(() => parseConfig({ argv: ["--air-mode", "spawn"], env: {}, cwd })).problems[0]?.message).toBe(
       "is required when AIR_MODE=spawn",
     );
-    expect(problemsOf(() => parseConfig({ argv: ["--air-address", "nohost"], env: {}, cwd })).problems[0]?.message).toMatch(
+    expect(configErrorOf(() => parseConfig({ argv: ["--air-address", "nohost"], env: {}, cwd })).problems[0]?.message).toMatch(
       /must be host:port/,
     );
-    expect(problemsOf(() => parseConfig({ argv: ["--air-mode", "cloud"], env: {}, cwd })).problems[0]?.message).toBe(
+    expect(configErrorOf(() => parseConfig({ argv: ["--air-mode", "cloud"], env: {}, cwd })).problems[0]?.message).toBe(
       'must be one of embedded, connect, spawn, got "cloud"',
     );
   });
 
   it("checks ranges and cross-field rules", () => {
     const cwd = makeTempDir();
-    const error = problemsOf(() =>
+    const error = configErrorOf(() =>
       parseConfig({
         argv: ["--min-prefeed-lead-ms", "999", "--session-max-lifetime-ms", "7200000", "--session-lifetime-cap-ms", "3600000"],
         env: { RETROVUE_ADMIN_TOKEN: "short" },
@@ -159,7 +151,7 @@ describe("parseConfig", () => {
   it("rejects a data dir that is a file, a repeated flag and a flag without its value", () => {
     const cwd = makeTempDir();
     writeFileSync(join(cwd, "file"), "x");
-    const error = problemsOf(() => parseConfig({ argv: ["--data-dir", "file", "--port", "1", "--port", "2", "--host"], env: {}, cwd }));
+    const error = configErrorOf(() => parseConfig({ argv: ["--data-dir", "file", "--port", "1", "--port", "2", "--host"], env: {}, cwd }));
     expect(error.problems.map((p) => `${p.option}: ${p.message}`)).toEqual([
       "--port / RETROVUE_PORT: given more than once",
       "--host / RETROVUE_HOST: needs a value",
@@ -184,7 +176,7 @@ describe("parseConfig", () => {
       teardownGraceMs: 1000,
     });
     expect(parseConfig({ argv: ["--min-prefeed-lead-ms", "9000"], env: {}, cwd }).limits.preloadLeadMs).toBe(11_000);
-    const error = problemsOf(() =>
+    const error = configErrorOf(() =>
       parseConfig({
         argv: ["--restart-backoff-ms", "1,x", "--min-prefeed-lead-ms", "5000", "--preload-lead-ms", "5600", "--session-sweep-interval-ms", "500", "--teardown-grace-ms", "999"],
         env: {},
@@ -197,7 +189,7 @@ describe("parseConfig", () => {
       "--preload-lead-ms / RETROVUE_PRELOAD_LEAD_MS",
       "--session-sweep-interval-ms / RETROVUE_SESSION_SWEEP_INTERVAL_MS",
     ]);
-    expect(problemsOf(() => parseConfig({ argv: ["--restart-backoff-ms", Array(101).fill("1").join(",")], env: {}, cwd })).problems).toHaveLength(1);
+    expect(configErrorOf(() => parseConfig({ argv: ["--restart-backoff-ms", Array(101).fill("1").join(",")], env: {}, cwd })).problems).toHaveLength(1);
   });
 
   it("accepts a lineup path that exists", () => {
