@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError, configUsage, parseCommandLine, parseConfig, sampleLineupPath } from "../../src/index.js";
+import { configUsage, parseCommandLine, parseConfig, sampleLineupPath } from "../../src/index.js";
 import { configErrorOf } from "../support/config-error-of.js";
 import { cleanupTempDirs, makeTempDir } from "../support/test-server.js";
 
