@@ -21,7 +21,8 @@ export type OptionKey =
   | "engineReadyTimeoutMs" | "engineStopTimeoutMs" | "engineKillAfterMs"
   | "maxSessionsPerOwner" | "maxStreamsPerSession" | "concurrencyPolicy" | "sessionIdleTimeoutMs"
   | "sessionMaxLifetimeMs" | "sessionMaxExtensionMs" | "sessionLifetimeCapMs" | "sessionSweepIntervalMs"
-  | "maxTuners" | "teardownGraceMs" | "minPrefeedLeadMs" | "preloadLeadMs" | "restartBackoffMs"
+  | "maxTuners" | "teardownGraceMs" | "minPrefeedLeadMs" | "preloadLeadMs" | "switchLateToleranceMs"
+  | "switchAnswerTimeoutMs" | "restartBackoffMs"
   | "maxBodyBytes" | "maxHeaderBytes" | "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs";
 
 const value = (key: OptionKey, flag: `--${string}`, env: string, defaultText: string, help: string): OptionSpec => ({
@@ -59,6 +60,8 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   value("teardownGraceMs", "--teardown-grace-ms", "RETROVUE_TEARDOWN_GRACE_MS", "10000", "INV-TEARDOWN-GRACE-TIMEOUT-001 grace; also the shutdown wait, 1000-120000"),
   value("minPrefeedLeadMs", "--min-prefeed-lead-ms", "RETROVUE_MIN_PREFEED_LEAD_MS", "5000", "MIN_PREFEED_LEAD_MS, 1000-30000 (also given to the embedded fake)"),
   value("preloadLeadMs", "--preload-lead-ms", "RETROVUE_PRELOAD_LEAD_MS", "max(7000, min prefeed lead + 2000)", "LoadPreview this long before a boundary (and the first picture after a tune-in), above min prefeed lead + 600, up to 60000"),
+  value("switchLateToleranceMs", "--switch-late-tolerance-ms", "RETROVUE_SWITCH_LATE_TOLERANCE_MS", "50", "INV-SWITCH-ISSUANCE-DEADLINE-001: a SwitchToLive due longer ago than this fails the boundary, 0-400 (under the 500 ms switch margin)"),
+  value("switchAnswerTimeoutMs", "--switch-answer-timeout-ms", "RETROVUE_SWITCH_ANSWER_TIMEOUT_MS", "5000", "a SwitchToLive still unanswered this long after its target fails the boundary, 100-120000"),
   value("restartBackoffMs", "--restart-backoff-ms", "RETROVUE_RESTART_BACKOFF_MS", "1000,2000,4000,8000,16000", "delays before each restart of a failed channel, comma-separated ms (0-3600000 each, 1-100 tries)"),
   value("maxBodyBytes", "--max-body-bytes", "RETROVUE_MAX_BODY_BYTES", "65536", "largest request body (413 beyond)"),
   value("maxHeaderBytes", "--max-header-bytes", "RETROVUE_MAX_HEADER_BYTES", "16384", "largest request head (431 beyond)"),

@@ -155,6 +155,9 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
     teardownGraceMs: r.int("teardownGraceMs", 10_000, 1_000, 120_000),
     minPrefeedLeadMs,
     preloadLeadMs: r.int("preloadLeadMs", Math.max(7_000, minPrefeedLeadMs + 2_000), 1_000, 60_000),
+    // Kept under the 500 ms switch margin, so even a switch that late still carries the engine's minimum lead.
+    switchLateToleranceMs: r.int("switchLateToleranceMs", 50, 0, 400),
+    switchAnswerTimeoutMs: r.int("switchAnswerTimeoutMs", 5_000, 100, 120_000),
     restartBackoffMs: r.intList("restartBackoffMs", [1_000, 2_000, 4_000, 8_000, 16_000], 0, HOUR_MS, 100),
   };
   if (limits.preloadLeadMs <= limits.minPrefeedLeadMs + 600) {

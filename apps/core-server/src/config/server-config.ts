@@ -62,6 +62,14 @@ export interface LimitsConfig {
    * minPrefeedLeadMs + 600 (the switch margin and slack).
    */
   readonly preloadLeadMs: number;
+  /**
+   * INV-SWITCH-ISSUANCE-DEADLINE-001: how late (ms after its issuance instant) a SwitchToLive
+   * may still go out; later fails the boundary. Default 50, at most 400 (under the 500 ms
+   * switch margin, so a tolerated late switch still has the engine's minimum lead).
+   */
+  readonly switchLateToleranceMs: number;
+  /** A SwitchToLive unanswered this long after its target fails the boundary (hung-engine backstop), ms. Default 5000. */
+  readonly switchAnswerTimeoutMs: number;
   /** Delays before each restart try of a channel that failed terminally, ms; its length is the most tries. Default [1000, 2000, 4000, 8000, 16000]. */
   readonly restartBackoffMs: readonly number[];
 }

@@ -67,6 +67,8 @@ export function createDirectorComponent(context: ServerContext, engine: PlayoutE
             minPrefeedLeadMs: limits.minPrefeedLeadMs,
             preloadLeadMs: limits.preloadLeadMs,
             teardownGraceMs: limits.teardownGraceMs,
+            lateIssuanceToleranceMs: limits.switchLateToleranceMs,
+            switchAnswerTimeoutMs: limits.switchAnswerTimeoutMs,
             engineCallTimeoutMs: config.air.callTimeoutMs,
           },
         },

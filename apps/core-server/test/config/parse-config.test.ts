@@ -34,6 +34,8 @@ describe("parseConfig", () => {
       teardownGraceMs: 10_000,
       minPrefeedLeadMs: 5_000,
       preloadLeadMs: 7_000,
+      switchLateToleranceMs: 50,
+      switchAnswerTimeoutMs: 5_000,
       restartBackoffMs: [1_000, 2_000, 4_000, 8_000, 16_000],
     });
     expect(config.http.maxBodyBytes).toBe(65_536);
@@ -190,6 +192,19 @@ describe("parseConfig", () => {
       "--session-sweep-interval-ms / RETROVUE_SESSION_SWEEP_INTERVAL_MS",
     ]);
     expect(configErrorOf(() => parseConfig({ argv: ["--restart-backoff-ms", Array(101).fill("1").join(",")], env: {}, cwd })).problems).toHaveLength(1);
+  });
+
+  it("reads the switch timing options and bounds the late tolerance under the 500 ms switch margin", () => {
+    const cwd = makeTempDir();
+    const config = parseConfig({ argv: ["--switch-late-tolerance-ms", "250"], env: { RETROVUE_SWITCH_ANSWER_TIMEOUT_MS: "2000" }, cwd });
+    expect(config.limits).toMatchObject({ switchLateToleranceMs: 250, switchAnswerTimeoutMs: 2_000 });
+    const error = configErrorOf(() =>
+      parseConfig({ argv: ["--switch-late-tolerance-ms", "401", "--switch-answer-timeout-ms", "99"], env: {}, cwd }),
+    );
+    expect(error.problems.map((p) => p.option)).toEqual([
+      "--switch-late-tolerance-ms / RETROVUE_SWITCH_LATE_TOLERANCE_MS",
+      "--switch-answer-timeout-ms / RETROVUE_SWITCH_ANSWER_TIMEOUT_MS",
+    ]);
   });
 
   it("accepts a lineup path that exists", () => {

@@ -14,9 +14,14 @@ beforeEach(recordBaseline);
 afterEach(assertNothingLeaks);
 
 
+// A start-up boundary 4 s after tune-in: the switch is due 2.5 s after the LoadPreview, so a
+// preload the fake holds for 0.5 s (or refuses once and is retried) still lands well before
+// it on a loaded machine.
+const PRELOAD_LEAD_MS = 4_000;
+
 describe("INV-TEARDOWN-NO-NEW-WORK-001 (server + fake AIR process)", () => {
   it("INV-TEARDOWN-NO-NEW-WORK-001: a preload accepted while a teardown is pending never leads to a SwitchToLive", async () => {
-    const s = await startScenario({ preloadLeadMs: 2_500, teardownGraceMs: 8_000 });
+    const s = await startScenario({ preloadLeadMs: PRELOAD_LEAD_MS, teardownGraceMs: 8_000 });
     await s.air!.script("LoadPreview", { delayMs: 500, times: 1 });
     const viewer = await tuneUntil(s, 1, "PLANNED");
     const leftAtMs = Date.now();
@@ -34,7 +39,7 @@ describe("INV-TEARDOWN-NO-NEW-WORK-001 (server + fake AIR process)", () => {
   });
 
   it("INV-TEARDOWN-NO-NEW-WORK-001: control — without a pending teardown the same preload is followed by its SwitchToLive", async () => {
-    const s = await startScenario({ preloadLeadMs: 2_500 });
+    const s = await startScenario({ preloadLeadMs: PRELOAD_LEAD_MS });
     await s.air!.script("LoadPreview", { delayMs: 500, times: 1 });
     const viewer = await tuneUntil(s, 1, "PLANNED");
     await s.waitChannel(1, (c) => c.boundaryState === "LIVE", "LIVE");
@@ -45,7 +50,7 @@ describe("INV-TEARDOWN-NO-NEW-WORK-001 (server + fake AIR process)", () => {
   });
 
   it("INV-TEARDOWN-NO-NEW-WORK-001: a LoadPreview refused (NOT_READY) while a teardown is pending is not retried", async () => {
-    const s = await startScenario({ preloadLeadMs: 2_500, teardownGraceMs: 8_000 });
+    const s = await startScenario({ preloadLeadMs: PRELOAD_LEAD_MS, teardownGraceMs: 8_000 });
     await s.air!.script("LoadPreview", { delayMs: 400, resultCode: "NOT_READY", times: 1 });
     const viewer = await tuneUntil(s, 1, "PLANNED");
     const leftAtMs = Date.now();
@@ -61,7 +66,7 @@ describe("INV-TEARDOWN-NO-NEW-WORK-001 (server + fake AIR process)", () => {
   });
 
   it("INV-TEARDOWN-NO-NEW-WORK-001: control — without a pending teardown a NOT_READY LoadPreview is retried and the channel goes live", async () => {
-    const s = await startScenario({ preloadLeadMs: 2_500 });
+    const s = await startScenario({ preloadLeadMs: PRELOAD_LEAD_MS });
     await s.air!.script("LoadPreview", { delayMs: 400, resultCode: "NOT_READY", times: 1 });
     const viewer = await tuneUntil(s, 1, "PLANNED");
     await s.waitChannel(1, (c) => c.boundaryState === "LIVE", "LIVE");

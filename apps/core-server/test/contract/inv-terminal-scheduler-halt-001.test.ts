@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { assertNothingLeaks, recordBaseline } from "./support/leak-check.js";
 import { SCHEDULING_METHODS } from "./support/timeline.js";
-import { forceTerminal, SLOW_STOP_MS, TERMINAL_CAUSES } from "./support/terminal-scenarios.js";
+import { forceTerminal, SLOW_STOP_MS, SWITCH_ANSWER_TIMEOUT_MS, TERMINAL_CAUSES } from "./support/terminal-scenarios.js";
 import { waitFor } from "./support/wait.js";
 
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
@@ -17,6 +17,12 @@ describe("INV-TERMINAL-SCHEDULER-HALT-001 (server + fake AIR process)", () => {
   it.each(TERMINAL_CAUSES)("INV-TERMINAL-SCHEDULER-HALT-001: after %s no scheduling RPC of that session reaches the engine", async (cause) => {
     const run = await forceTerminal(cause);
     const { s } = run;
+    if (cause === "SwitchToLive never answered") {
+      // The configured answer timeout decided it: terminal at target + timeout, not at the 5 s default.
+      const targetMs = Number(run.cause.request["target_boundary_time_ms"]);
+      expect(run.terminalAtMs - targetMs).toBeGreaterThanOrEqual(SWITCH_ANSWER_TIMEOUT_MS);
+      expect(run.terminalAtMs - targetMs).toBeLessThanOrEqual(SWITCH_ANSWER_TIMEOUT_MS + 250);
+    }
     // Stay past the failed boundary's own instants (switch issuance, boundary) and the slow stop.
     const quietUntilMs = Math.max(run.terminalAtMs + SLOW_STOP_MS + 500, run.cause.receivedAtMs + s.preloadLeadMs + 1_000);
     await waitFor(() => Date.now() >= quietUntilMs, { timeoutMs: 15_000, what: "the failed boundary's instants to pass" });

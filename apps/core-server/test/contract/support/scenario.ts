@@ -19,6 +19,13 @@ export const TIMING = Object.freeze({
   preloadLeadMs: 2_000,
   /** "At once": the most a teardown RPC may trail the event that released it, ms (2 busy cores). */
   atOnceMs: 1_000,
+  /**
+   * `--switch-late-tolerance-ms` of the suite. The server shares its event loop with the
+   * test's viewers and pollers, and on two busy cores a timer can fire more than the
+   * production 50 ms late; 250 ms still leaves the switch above the fake's minimum lead. No
+   * test here is about INV-SWITCH-ISSUANCE-DEADLINE-001 (unit-tested on a manual clock).
+   */
+  switchLateToleranceMs: 250,
 });
 
 /** One row of `GET /admin/channels`. */
@@ -93,6 +100,7 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
       "--preload-lead-ms", String(preloadLeadMs),
       ...graceFlag,
       "--restart-backoff-ms", options.restartBackoffMs ?? "60000",
+      "--switch-late-tolerance-ms", String(TIMING.switchLateToleranceMs),
       ...(options.argv ?? []),
     ],
     ...(options.lineup !== undefined ? { lineup: options.lineup } : {}),
@@ -117,11 +125,18 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
     minPrefeedLeadMs,
     graceMs: server.config.limits.teardownGraceMs,
     channel,
-    waitChannel: (n, predicate, what, timeoutMs = 10_000) =>
-      waitFor(async () => {
-        const row = await channel(n);
-        return predicate(row) ? row : undefined;
-      }, { what: `channel ${n}: ${what}`, timeoutMs, intervalMs: 10 }),
+    async waitChannel(n, predicate, what, timeoutMs = 10_000) {
+      let lastRow: AdminChannel | undefined;
+      try {
+        return await waitFor(async () => {
+          lastRow = await channel(n);
+          return predicate(lastRow) ? lastRow : undefined;
+        }, { what: `channel ${n}: ${what}`, timeoutMs, intervalMs: 10 });
+      } catch (error) {
+        // Say where the channel was instead, so a failure on a loaded machine can be read.
+        throw new Error(`${(error as Error).message}; last seen ${JSON.stringify(lastRow)}`, { cause: error });
+      }
+    },
     async waitIdle(timeoutMs = 10_000) {
       await waitFor(async () => {
         const answer = await server.admin("/admin/channels");

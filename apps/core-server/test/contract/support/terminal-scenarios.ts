@@ -6,10 +6,22 @@ import type { Viewer } from "./viewer.js";
 import { waitFor } from "./wait.js";
 
 /** How the fake forces a boundary into FAILED_TERMINAL. */
-export type TerminalCause = "SwitchToLive PROTOCOL_VIOLATION" | "LoadPreview FAILED" | "engine crash during SwitchToLive";
+export type TerminalCause =
+  | "SwitchToLive PROTOCOL_VIOLATION"
+  | "LoadPreview FAILED"
+  | "engine crash during SwitchToLive"
+  | "SwitchToLive never answered";
 
 /** Every cause, for `it.each`. */
-export const TERMINAL_CAUSES: readonly TerminalCause[] = ["SwitchToLive PROTOCOL_VIOLATION", "LoadPreview FAILED", "engine crash during SwitchToLive"];
+export const TERMINAL_CAUSES: readonly TerminalCause[] = [
+  "SwitchToLive PROTOCOL_VIOLATION",
+  "LoadPreview FAILED",
+  "engine crash during SwitchToLive",
+  "SwitchToLive never answered",
+];
+
+/** `--switch-answer-timeout-ms` of these runs: a hung switch fails its boundary this long after the target. */
+export const SWITCH_ANSWER_TIMEOUT_MS = 1_000;
 
 /** A channel forced into FAILED_TERMINAL with a viewer watching. */
 export interface TerminalRun {
@@ -37,7 +49,9 @@ export const SLOW_STOP_MS = 2_500;
  * did not halt, or a timer that was not cleared, would show.
  */
 export async function forceTerminal(cause: TerminalCause): Promise<TerminalRun> {
-  const s = await startScenario({ argv: ["--engine-stop-timeout-ms", "5000"] });
+  const s = await startScenario({
+    argv: ["--engine-stop-timeout-ms", "5000", "--switch-answer-timeout-ms", String(SWITCH_ANSWER_TIMEOUT_MS)],
+  });
   const air = s.air!;
   await air.script("StopChannel", { delayMs: SLOW_STOP_MS, times: 1 });
   let restarted: FakeAirProcess | undefined;
@@ -53,6 +67,11 @@ export async function forceTerminal(cause: TerminalCause): Promise<TerminalRun> 
     viewer = await s.tune(1);
     await s.waitChannel(1, (c) => c.boundaryState === "FAILED_TERMINAL" || c.phase === "restarting", "terminal");
     cause_ = (await s.timeline(1)).first("LoadPreview")!;
+  } else if (cause === "SwitchToLive never answered") {
+    // The engine takes the switch and never answers: the answer timeout past the target fails it.
+    await air.script("SwitchToLive", { hang: true, times: 1 });
+    viewer = await tuneUntil(s, 1, "SWITCH_ISSUED");
+    cause_ = (await s.timeline(1)).first("SwitchToLive")!;
   } else {
     // The engine process is killed (SIGKILL) while the switch is in flight; an engine comes
     // back at the same address at once, so anything Core still sends is recorded.
