@@ -4,12 +4,12 @@
  * Ports (implemented by the server, or by test doubles): {@link Clock},
  * {@link PlayoutEngine}, {@link ScheduleSource}, {@link Logger}.
  */
-export type { Clock, TimerHandle } from "./clock.js";
-export { ManualClock, scheduleAt, SystemClock, systemClock } from "./clock.js";
-export type { Logger } from "./logger.js";
-export { silentLogger } from "./logger.js";
-export type { Rational } from "./rational.js";
-export type { ProgramFormat } from "./program-format.js";
+export type { Clock, TimerHandle } from "./ports/clock.js";
+export { ManualClock, scheduleAt, SystemClock, systemClock } from "./ports/clock.js";
+export type { Logger } from "./ports/logger.js";
+export { silentLogger } from "./ports/logger.js";
+export type { Rational } from "./ports/rational.js";
+export type { ProgramFormat } from "./ports/program-format.js";
 export type {
   AttachStreamParams,
   DetachStreamParams,
@@ -24,12 +24,12 @@ export type {
   StartChannelParams,
   SwitchToLiveParams,
   SwitchToLiveResult,
-} from "./playout-engine.js";
-export type { ScheduledSegment, ScheduleSource } from "./schedule-source.js";
-export { TS_PACKET_SIZE, TS_PAT_PID, TS_SYNC_BYTE, TsPacketAligner, findPatStart, findSync, isPatStart } from "./ts-packet.js";
-export { StreamHub, streamSocketPath } from "./stream-hub.js";
-export type { StreamHubDeps } from "./stream-hub.js";
-export { DEFAULT_STREAM_HUB_OPTIONS, StreamHubError, resolveStreamHubOptions } from "./stream-hub-types.js";
+} from "./ports/playout-engine.js";
+export type { ScheduledSegment, ScheduleSource } from "./ports/schedule-source.js";
+export { TS_PACKET_SIZE, TS_PAT_PID, TS_SYNC_BYTE, TsPacketAligner, findPatStart, findSync, isPatStart } from "./stream-hub/ts-packet.js";
+export { StreamHub, streamSocketPath } from "./stream-hub/stream-hub.js";
+export type { StreamHubDeps } from "./stream-hub/stream-hub.js";
+export { DEFAULT_STREAM_HUB_OPTIONS, StreamHubError, resolveStreamHubOptions } from "./stream-hub/stream-hub-types.js";
 export type {
   ChannelStreamHub,
   HubViewerRemovalCause,
@@ -38,40 +38,40 @@ export type {
   StreamHubEvent,
   StreamHubOptions,
   StreamHubStats,
-} from "./stream-hub-types.js";
-export { UnknownChannelError } from "./unknown-channel-error.js";
+} from "./stream-hub/stream-hub-types.js";
+export { UnknownChannelError } from "./ports/unknown-channel-error.js";
 
 // Channel lifecycle (LIFECYCLE.md)
-export type { BoundaryState, InvariantId } from "./boundary-state.js";
-export { BOUNDARY_STATES, STABLE_STATES, TRANSIENT_STATES, Invariant, isStableState, isTransientState } from "./boundary-state.js";
-export type { BoundaryTransitionResult } from "./boundary-transition.js";
-export { LEGAL_BOUNDARY_MOVES, isLegalBoundaryMove, transition } from "./boundary-transition.js";
-export type { BoundaryKind, BoundaryPlan, BoundaryTiming } from "./boundary-plan.js";
-export { framesIn, planNextBoundary, planStartupBoundary, switchIssueAtMs } from "./boundary-plan.js";
-export type { ChannelManagerOptions } from "./channel-manager-options.js";
+export type { BoundaryState, InvariantId } from "./boundary/boundary-state.js";
+export { BOUNDARY_STATES, STABLE_STATES, TRANSIENT_STATES, Invariant, isStableState, isTransientState } from "./boundary/boundary-state.js";
+export type { BoundaryTransitionResult } from "./boundary/boundary-transition.js";
+export { LEGAL_BOUNDARY_MOVES, isLegalBoundaryMove, transition } from "./boundary/boundary-transition.js";
+export type { BoundaryKind, BoundaryPlan, BoundaryTiming } from "./boundary/boundary-plan.js";
+export { framesIn, planNextBoundary, planStartupBoundary, switchIssueAtMs } from "./boundary/boundary-plan.js";
+export type { ChannelManagerOptions } from "./channel-manager/channel-manager-options.js";
 export {
   ChannelManagerOptionsError,
   DEFAULT_MIN_PREFEED_LEAD_MS,
   DEFAULT_TEARDOWN_GRACE_MS,
   defaultPreloadLeadMs,
   resolveChannelManagerOptions,
-} from "./channel-manager-options.js";
+} from "./channel-manager/channel-manager-options.js";
 export type {
   ChannelManagerEvent,
   ChannelManagerPhase,
   ChannelManagerSnapshot,
   TeardownReason,
-} from "./channel-manager-events.js";
-export type { ChannelManagerDeps } from "./channel-manager.js";
-export { ChannelManager } from "./channel-manager.js";
-export { ChannelManagerStateError } from "./channel-manager-state-error.js";
-export type { LifecycleMetrics } from "./lifecycle-metrics.js";
-export { noopLifecycleMetrics } from "./lifecycle-metrics.js";
-export { ProgramDirector } from "./program-director.js";
+} from "./channel-manager/channel-manager-events.js";
+export type { ChannelManagerDeps } from "./channel-manager/channel-manager.js";
+export { ChannelManager } from "./channel-manager/channel-manager.js";
+export { ChannelManagerStateError } from "./channel-manager/channel-manager-state-error.js";
+export type { LifecycleMetrics } from "./ports/lifecycle-metrics.js";
+export { noopLifecycleMetrics } from "./ports/lifecycle-metrics.js";
+export { ProgramDirector } from "./program-director/program-director.js";
 export {
   DEFAULT_PROGRAM_DIRECTOR_OPTIONS,
   resolveProgramDirectorOptions,
-} from "./program-director-types.js";
+} from "./program-director/program-director-types.js";
 export type {
   ChannelSessionSnapshot,
   DirectedChannelManager,
@@ -85,15 +85,15 @@ export type {
   TunedViewer,
   TuneInViewer,
   ViewerLeaveCause,
-} from "./program-director-types.js";
+} from "./program-director/program-director-types.js";
 export {
   ChannelStartError,
   NoTunerAvailableError,
   ShuttingDownError,
   TuneInAbortedError,
-} from "./program-director-errors.js";
-export type { ChannelStartStage, TuneInAbortReason, TuneInErrorCode } from "./program-director-errors.js";
-export { TunerBudget } from "./tuner-budget.js";
+} from "./program-director/program-director-errors.js";
+export type { ChannelStartStage, TuneInAbortReason, TuneInErrorCode } from "./program-director/program-director-errors.js";
+export { TunerBudget } from "./program-director/tuner-budget.js";
 
 // Lineup schedule (CONTRACTS.md section A)
 export type { Lineup, LineupAsset, LineupChannel } from "./lineup/lineup-types.js";

@@ -1,6 +1,6 @@
-import type { ProgramFormat } from "../program-format.js";
-import type { ScheduledSegment, ScheduleSource } from "../schedule-source.js";
-import { UnknownChannelError } from "../unknown-channel-error.js";
+import type { ProgramFormat } from "../ports/program-format.js";
+import type { ScheduledSegment, ScheduleSource } from "../ports/schedule-source.js";
+import { UnknownChannelError } from "../ports/unknown-channel-error.js";
 import type { Lineup, LineupChannel } from "./lineup-types.js";
 import { resolveMediaPath } from "./media-path.js";
 import { posix } from "node:path";

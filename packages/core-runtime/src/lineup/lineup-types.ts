@@ -1,5 +1,5 @@
-import type { ProgramFormat } from "../program-format.js";
-import type { Rational } from "../rational.js";
+import type { ProgramFormat } from "../ports/program-format.js";
+import type { Rational } from "../ports/rational.js";
 
 /** One playlist item of a channel, validated. Both length fields are always set. */
 export interface LineupAsset {

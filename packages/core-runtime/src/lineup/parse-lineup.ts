@@ -1,5 +1,5 @@
-import type { ProgramFormat } from "../program-format.js";
-import type { Rational } from "../rational.js";
+import type { ProgramFormat } from "../ports/program-format.js";
+import type { Rational } from "../ports/rational.js";
 import { LineupError, type LineupIssue } from "./lineup-error.js";
 import type { Lineup, LineupAsset, LineupChannel } from "./lineup-types.js";
 import { checkMediaPath } from "./media-path.js";

@@ -1,4 +1,4 @@
-import type { Rational } from "../rational.js";
+import type { Rational } from "../ports/rational.js";
 
 const RATIONAL = /^([1-9]\d{0,8})(?:\/([1-9]\d{0,8}))?$/;
 
