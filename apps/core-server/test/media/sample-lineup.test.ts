@@ -15,20 +15,20 @@ function sizeOf(dir: string): number {
 }
 
 describe("the shipped sample lineup", () => {
-  it("is a valid contract-A lineup of several channels, every segment at least 30 s", async () => {
+  it("is a valid contract-A lineup of several channels, every segment at least 10 s (governable: longer than the preload lead)", async () => {
     const { lineup, mediaRoot } = await loadLineupFile(sampleLineupPath());
     expect(lineup.channels.map((c) => c.number)).toEqual([1, 2, 3, 4]);
     for (const channel of lineup.channels) {
       for (const asset of channel.playlist) {
         expect(asset.fps).toEqual(channel.programFormat.video.frameRate);
-        expect(asset.durationMs, `${channel.number} ${asset.title}`).toBeGreaterThanOrEqual(30_000);
+        expect(asset.durationMs, `${channel.number} ${asset.title}`).toBeGreaterThanOrEqual(10_000);
         expect(statSync(resolveMediaPath(mediaRoot, asset.path)).isFile()).toBe(true);
       }
     }
-    expect(sizeOf(mediaRoot)).toBeLessThan(2 * 1024 * 1024);
+    expect(sizeOf(mediaRoot)).toBeLessThan(5 * 1024 * 1024);
   });
 
-  it("has clips that are valid MPEG-TS (H.264 + AAC) whose frame count and rate match the lineup", async () => {
+  it("has clips that are valid MPEG-TS (H.264 + AAC), each exactly as long as its item (the engine pads black past a clip's end)", async () => {
     const { mediaRoot } = await loadLineupFile(sampleLineupPath());
     const raw = JSON.parse(readFileSync(sampleLineupPath(), "utf8")) as {
       channels: Array<{ number: number; programFormat: { audio: { sampleRate: number } }; playlist: Array<{ path: string; fps: string; frameCount: number }> }>;
@@ -46,10 +46,11 @@ describe("the shipped sample lineup", () => {
         const fps = parseRational(item.fps);
         if (fps === undefined) throw new Error(`bad fps ${item.fps}`);
         const clipFrames = video?.pesCount ?? 0;
-        // A few seconds per clip; the segment loops the clip a whole number of times.
-        expect(clipFrames / (fps.numerator / fps.denominator)).toBeGreaterThanOrEqual(3);
-        expect(clipFrames / (fps.numerator / fps.denominator)).toBeLessThanOrEqual(10);
-        expect(item.frameCount % clipFrames, item.path).toBe(0);
+        expect(clipFrames, item.path).toBe(item.frameCount);
+        // Sound for the whole clip: the audio PES span covers at least 98 % of the video's.
+        const videoSpan = (video?.lastPts ?? 0) - (video?.firstPts ?? 0);
+        const audioSpan = (audio?.lastPts ?? 0) - (audio?.firstPts ?? 0);
+        expect(audioSpan / videoSpan, item.path).toBeGreaterThanOrEqual(0.98);
         // PTS advance across the clip matches the declared rate (90 kHz clock, no B-frames).
         const expectedSpan = ((clipFrames - 1) * 90_000 * fps.denominator) / fps.numerator;
         const span = (video?.lastPts ?? 0) - (video?.firstPts ?? 0);
