@@ -10,7 +10,7 @@ export interface FakeAirCliArgs {
 
 /** Usage text of the CLI. */
 export const FAKE_AIR_USAGE =
-  "usage: fake-air --address HOST:PORT [--mode single|multi] [--control-port N] [--min-prefeed-lead-ms N] [--bitrate BPS] [--media-root DIR] [--api-version V]";
+  "usage: fake-air --address HOST:PORT [--mode single|multi] [--control-port N] [--min-prefeed-lead-ms N] [--media-root DIR] [--api-version V]";
 
 /** Thrown by {@link parseFakeAirArgs} for a malformed command line. */
 export class CliArgsError extends Error {
@@ -35,7 +35,6 @@ export function parseFakeAirArgs(argv: readonly string[]): FakeAirCliArgs {
         mode: { type: "string" },
         "control-port": { type: "string" },
         "min-prefeed-lead-ms": { type: "string" },
-        bitrate: { type: "string" },
         "media-root": { type: "string" },
         "api-version": { type: "string" },
       },
@@ -56,8 +55,6 @@ export function parseFakeAirArgs(argv: readonly string[]): FakeAirCliArgs {
   }
   const lead = integer("min-prefeed-lead-ms", values["min-prefeed-lead-ms"]);
   if (lead !== undefined) options.minPrefeedLeadMs = lead;
-  const bitrate = integer("bitrate", values.bitrate);
-  if (bitrate !== undefined) options.bitrateBps = bitrate;
   if (values["media-root"] !== undefined) options.mediaRoot = values["media-root"];
   if (values["api-version"] !== undefined) options.version = values["api-version"];
   return { options, controlPort: integer("control-port", values["control-port"]) };

@@ -11,8 +11,6 @@ export interface FakeAirOptions {
   mode: FakeAirMode;
   /** SwitchToLive leads (target − issued_at) below this are a PROTOCOL_VIOLATION, in ms (0–600000). @default 5000 */
   minPrefeedLeadMs: number;
-  /** Output rate of synthetic media, in bits per second (10_000–200_000_000). @default 2_000_000 */
-  bitrateBps: number;
   /** Directory that relative asset paths resolve under; `undefined` resolves against the process cwd. */
   mediaRoot: string | undefined;
   /** What GetVersion returns. @default "1.0.0" */
@@ -30,7 +28,6 @@ export const DEFAULT_FAKE_AIR_OPTIONS: Readonly<FakeAirOptions> = {
   port: 0,
   mode: "multi",
   minPrefeedLeadMs: 5000,
-  bitrateBps: 2_000_000,
   mediaRoot: undefined,
   version: "1.0.0",
   onCrashFault: undefined,
@@ -57,9 +54,6 @@ export function resolveFakeAirOptions(partial: Partial<FakeAirOptions> = {}): Fa
   if (o.mode !== "multi" && o.mode !== "single") throw new FakeAirOptionsError("mode", 'must be "multi" or "single"');
   if (!Number.isFinite(o.minPrefeedLeadMs) || o.minPrefeedLeadMs < 0 || o.minPrefeedLeadMs > 600_000) {
     throw new FakeAirOptionsError("minPrefeedLeadMs", "must be 0..600000");
-  }
-  if (!Number.isFinite(o.bitrateBps) || o.bitrateBps < 10_000 || o.bitrateBps > 200_000_000) {
-    throw new FakeAirOptionsError("bitrateBps", "must be 10000..200000000");
   }
   if (typeof o.host !== "string" || o.host.length === 0) throw new FakeAirOptionsError("host", "must be a non-empty string");
   if (typeof o.version !== "string") throw new FakeAirOptionsError("version", "must be a string");

@@ -65,6 +65,8 @@ class FakeAirServer implements FakeAir {
   readonly #pending = new Set<PendingCall>();
   readonly #delays = new Set<{ timer: NodeJS.Timeout; resolve: (fired: boolean) => void }>();
   #state: "running" | "stopping" | "stopped" | "crashed" = "running";
+  // Set once a StopChannel hung (single mode, after a switch): every later call hangs too.
+  #wedged = false;
   #stopPromise: Promise<void> | undefined;
   address = "";
   port = 0;
@@ -219,11 +221,16 @@ class FakeAirServer implements FakeAir {
         return;
       }
       if (fault?.closeSocket === true) this.#engine.closeSockets(method === "GetVersion" ? undefined : (request.channel_id as number));
-      if (fault?.hang === true) {
+      if (fault?.hang === true || this.#wedged) {
         record.outcome = { kind: "hung" };
         return;
       }
       const answer = forcedAnswer(method, fault, Date.now()) ?? (await this.#dispatch(method, request));
+      if (answer?.kind === "hang") {
+        this.#wedged = true;
+        record.outcome = { kind: "hung" };
+        return;
+      }
       if (answer !== undefined) this.#settle(pending, answer);
     } catch (error) {
       this.#settle(pending, { kind: "status", code: grpc.status.INTERNAL, message: `fake-air: ${(error as Error).message}` });
@@ -253,7 +260,7 @@ class FakeAirServer implements FakeAir {
   }
 
   #settle(pending: PendingCall, answer: EngineAnswer): void {
-    if (pending.settled || this.#state === "crashed") return;
+    if (pending.settled || this.#state === "crashed" || answer.kind === "hang") return;
     pending.settled = true;
     this.#pending.delete(pending);
     pending.record.answeredAtMs = Date.now();

@@ -1,6 +1,7 @@
 import { createConnection, type Socket } from "node:net";
 import { type LoadedSegment, openSegmentSource } from "./media/asset-library.js";
 import { ChannelWriter } from "./media/channel-writer.js";
+import type { ProgramFormatJson } from "./program-format.js";
 
 /** What the fake knows about one channel (plain data, for tests and the control server). */
 export interface ChannelState {
@@ -12,15 +13,15 @@ export interface ChannelState {
   /** Socket path of the current attachment. */
   endpoint: string | undefined;
   previewLoaded: boolean;
-  /** A SwitchToLive is waiting for its target (or a legacy target-0 switch answered NOT_READY). */
+  /** A SwitchToLive is waiting for its target (or an immediate target-0 switch answered NOT_READY). */
   switchArmed: boolean;
   /** A segment is on air (bytes flow whenever a socket is attached). */
   live: boolean;
   planHandle: string;
   previewAssetPath: string | undefined;
   liveAssetPath: string | undefined;
-  /** Whether the live segment plays the asset's own TS packets (`file`) or generated ones. */
-  liveSource: "file" | "synthetic" | undefined;
+  /** `file` while a segment is live: its clip (re-multiplexed), then black and silence. */
+  liveSource: "file" | undefined;
   /** Successful switches so far. */
   switchCount: number;
   /** Bytes written to media sockets so far. */
@@ -34,21 +35,23 @@ export class FakeChannel {
   planHandle = "";
   preview: LoadedSegment | undefined;
   live: LoadedSegment | undefined;
+  /** The channel's program format (StartChannel): size of black pictures, format of silence. */
+  format: ProgramFormatJson | undefined;
+  /** When the preview loaded (ms, wall clock): an immediate switch is ready ~60 ms later. */
+  previewLoadedAtMs = 0;
   switchArmed = false;
-  legacySwitchArmed = false;
+  /** When the pending immediate switch (target 0) was armed, ms; undefined if none is. */
+  immediateArmedAtMs: number | undefined;
   switchCount = 0;
   /** Aborted when the channel stops or the fake goes away; releases waiting switches. */
   readonly lifetime = new AbortController();
   readonly #writer = new ChannelWriter();
-  readonly #bitrateBps: number;
   readonly #connecting = new Set<Socket>();
   #socket: Socket | undefined;
   #endpoint: string | undefined;
-  #liveSource: "file" | "synthetic" | undefined;
 
-  constructor(id: number, bitrateBps: number) {
+  constructor(id: number) {
     this.id = id;
-    this.#bitrateBps = bitrateBps;
   }
 
   get attached(): boolean {
@@ -116,10 +119,14 @@ export class FakeChannel {
   switchToPreview(): number {
     const segment = this.preview;
     if (segment === undefined) throw new Error("no preview loaded");
-    const source = openSegmentSource(segment, this.#bitrateBps);
+    const f = this.format;
+    const source = openSegmentSource(segment, {
+      width: f?.video.width ?? 1280,
+      height: f?.video.height ?? 720,
+      audio: { sampleRate: f?.audio.sample_rate ?? 48000, channels: f?.audio.channels ?? 2 },
+    });
     this.live = segment;
     this.preview = undefined;
-    this.#liveSource = source.kind;
     this.switchCount++;
     return this.#writer.switchTo(source);
   }
@@ -133,7 +140,7 @@ export class FakeChannel {
     this.preview = undefined;
     this.live = undefined;
     this.switchArmed = false;
-    this.legacySwitchArmed = false;
+    this.immediateArmedAtMs = undefined;
   }
 
   /** A plain-data copy of the state. */
@@ -149,7 +156,7 @@ export class FakeChannel {
       planHandle: this.planHandle,
       previewAssetPath: this.preview?.assetPath,
       liveAssetPath: this.live?.assetPath,
-      liveSource: this.live === undefined ? undefined : this.#liveSource,
+      liveSource: this.live === undefined ? undefined : "file",
       switchCount: this.switchCount,
       bytesWritten: this.#writer.bytesWritten,
     };

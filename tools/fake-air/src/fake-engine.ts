@@ -14,14 +14,24 @@ import type {
   UpdatePlanRequest,
 } from "./wire-types.js";
 
-/** How the engine answers a call: a gRPC OK body, or a gRPC error status. */
-export type EngineAnswer = { kind: "response"; response: Record<string, unknown> } | { kind: "status"; code: status; message: string };
+/**
+ * How the engine answers a call: a gRPC OK body, a gRPC error status, or never (`hang`: the
+ * real engine's StopChannel after a switch, which also wedges every later call).
+ */
+export type EngineAnswer = { kind: "response"; response: Record<string, unknown> } | { kind: "status"; code: status; message: string } | { kind: "hang" };
 
 const ok = (response: Record<string, unknown>): EngineAnswer => ({ kind: "response", response });
 const fail = (code: status, message: string): EngineAnswer => ({ kind: "status", code, message });
 
 // Node fires longer timeouts at once; waits are chained in steps no longer than this.
 const MAX_TIMER_MS = 2 ** 31 - 1;
+// The real engine's preview fills its buffer this long after LoadPreview / arming an immediate switch.
+const PREVIEW_READY_MS = 60;
+
+/** The engine's steady clock in ms (CLOCK_MONOTONIC: time since boot), not epoch time. */
+function steadyClockMs(): number {
+  return Number(process.hrtime.bigint() / 1_000_000n);
+}
 
 function loadPreviewBody(success: boolean, code: ResultCodeName, message: string): EngineAnswer {
   return ok({ success, message, shadow_decode_started: success, result_code: code });
@@ -77,28 +87,40 @@ export class FakeEngine {
   #channel(channelId: number): FakeChannel {
     let ch = this.#channels.get(channelId);
     if (ch === undefined) {
-      ch = new FakeChannel(channelId, this.#options.bitrateBps);
+      ch = new FakeChannel(channelId);
       this.#channels.set(channelId, ch);
     }
     return ch;
   }
 
-  /** StartChannel: failure as gRPC status (ALREADY_EXISTS in single mode, INTERNAL for a bad format). */
-  startChannel(req: StartChannelRequest): EngineAnswer {
+  /**
+   * StartChannel: failure as gRPC status (ALREADY_EXISTS in single mode, INTERNAL for a bad
+   * format or a `plan_handle` it cannot play: the real engine opens it as its first producer).
+   */
+  async startChannel(req: StartChannelRequest): Promise<EngineAnswer> {
     const id = req.channel_id;
-    if (this.#started(id) !== undefined) return ok({ success: true, message: `Channel ${id} already started` });
-    if (this.#options.mode === "single") {
-      const other = [...this.#channels.values()].find((c) => c.started && c.id !== id);
-      if (other !== undefined) {
-        return fail(status.ALREADY_EXISTS, `Channel ${other.id} already running; this engine plays one channel (requested ${id})`);
-      }
-    }
+    const early = this.#startedOrBusy(id);
+    if (early !== undefined) return early;
     const format = parseProgramFormatJson(req.program_format_json);
     if (!format.ok) return fail(status.INTERNAL, format.message);
+    const plan = await this.#assets.inspect(req.plan_handle);
+    if (!plan.ok) return fail(status.INTERNAL, `Failed to start producer for channel ${id} (${plan.reason})`);
+    const again = this.#startedOrBusy(id);
+    if (again !== undefined) return again;
     const ch = this.#channel(id);
     ch.started = true;
+    ch.format = format.format;
     ch.planHandle = req.plan_handle;
     return ok({ success: true, message: `Channel ${id} started` });
+  }
+
+  /** The answer when `id` is already started, or another channel holds a single-mode engine. */
+  #startedOrBusy(id: number): EngineAnswer | undefined {
+    if (this.#started(id) !== undefined) return ok({ success: true, message: `Channel ${id} already started` });
+    if (this.#options.mode !== "single") return undefined;
+    const other = [...this.#channels.values()].find((c) => c.started && c.id !== id);
+    if (other === undefined) return undefined;
+    return fail(status.ALREADY_EXISTS, `Channel ${other.id} already running; this engine plays one channel (requested ${id})`);
   }
 
   /** UpdatePlan: NOT_FOUND for a channel that is not started. */
@@ -109,10 +131,14 @@ export class FakeEngine {
     return ok({ success: true, message: `Channel ${req.channel_id} plan updated` });
   }
 
-  /** StopChannel: success even for an unknown channel; releases the socket and any waiting switch. */
+  /**
+   * StopChannel: success even for an unknown channel; releases the socket and any waiting
+   * switch. In `single` mode, after a successful switch it never answers (the real engine's defect).
+   */
   stopChannel(req: StopChannelRequest): EngineAnswer {
     const ch = this.#started(req.channel_id);
     if (ch === undefined) return ok({ success: true, message: `Channel ${req.channel_id} already stopped or unknown` });
+    if (this.#options.mode === "single" && ch.switchCount > 0) return { kind: "hang" };
     ch.dispose();
     this.#channels.delete(ch.id);
     return ok({ success: true, message: `Channel ${req.channel_id} stopped` });
@@ -140,7 +166,7 @@ export class FakeEngine {
     const before = busy();
     if (before !== undefined) return before;
     const asset = await this.#assets.inspect(req.asset_path);
-    if (!asset.ok) return loadPreviewBody(false, "RESULT_CODE_FAILED", asset.message);
+    if (!asset.ok) return loadPreviewBody(false, "RESULT_CODE_FAILED", `Failed to start preview producer for channel ${req.channel_id} (${asset.reason})`);
     const after = busy();
     if (after !== undefined) return after;
     const ch = this.#started(req.channel_id) as FakeChannel;
@@ -151,14 +177,16 @@ export class FakeEngine {
       frameCount,
       fpsNumerator: req.fps_numerator,
       fpsDenominator: req.fps_denominator,
-      tsIndex: asset.tsIndex,
+      index: asset.index,
     };
-    return loadPreviewBody(true, "RESULT_CODE_OK", `Preview loaded (${asset.tsIndex !== undefined ? "MPEG-TS" : "synthetic"})`);
+    ch.previewLoadedAtMs = Date.now();
+    return loadPreviewBody(true, "RESULT_CODE_OK", `Preview loaded for channel ${req.channel_id}`);
   }
 
   /**
    * SwitchToLive: body-style. With a target, checks the lead and the preview, then blocks until
-   * the target wall-clock time and switches. Target 0 (legacy): NOT_READY first, the next call switches.
+   * the target wall-clock time and switches. Target 0 (immediate): NOT_READY until the preview
+   * is ready, then OK (see {@link #immediateSwitch}).
    * Resolves undefined when the fake is going away (the caller has released the call).
    */
   async switchToLive(req: SwitchToLiveRequest): Promise<EngineAnswer | undefined> {
@@ -167,7 +195,7 @@ export class FakeEngine {
     if (ch === undefined) return switchBody({ success: false, code: "RESULT_CODE_UNSPECIFIED", message: `Channel ${req.channel_id} not found` });
     const targetMs = toInt(req.target_boundary_time_ms);
     const issuedAtMs = toInt(req.issued_at_time_ms);
-    if (targetMs === 0) return this.#legacySwitch(ch);
+    if (targetMs === 0) return this.#immediateSwitch(ch);
     const leadMs = targetMs - (issuedAtMs !== 0 ? issuedAtMs : receivedAtMs);
     if (leadMs < this.#options.minPrefeedLeadMs) {
       return switchBody({
@@ -192,20 +220,29 @@ export class FakeEngine {
     return switchBody({ success: true, code: "RESULT_CODE_OK", message: "Switched to live", pts, completedAtMs: Date.now() });
   }
 
-  #legacySwitch(ch: FakeChannel): EngineAnswer {
+  /**
+   * The immediate switch (target 0), as the real engine does it: the first call arms it and
+   * answers NOT_READY; calls before the preview is ready (~60 ms after LoadPreview and after
+   * arming) answer NOT_READY again; the next one switches and answers OK. Its
+   * `switch_completion_time_ms` is the engine's steady clock, not epoch ms.
+   */
+  #immediateSwitch(ch: FakeChannel): EngineAnswer {
     if (ch.preview === undefined) {
       return switchBody({ success: false, code: "RESULT_CODE_PROTOCOL_VIOLATION", message: "No preview loaded", violation: "No preview loaded" });
     }
-    if (!ch.legacySwitchArmed) {
+    const now = Date.now();
+    const notReady = switchBody({ success: false, code: "RESULT_CODE_NOT_READY", message: "Transition started; mapping locked, waiting for buffer to fill readiness threshold" });
+    if (ch.immediateArmedAtMs === undefined) {
       if (ch.switchArmed) return switchBody({ success: false, code: "RESULT_CODE_REJECTED_BUSY", message: "A switch is already armed" });
-      ch.legacySwitchArmed = true;
+      ch.immediateArmedAtMs = now;
       ch.switchArmed = true;
-      return switchBody({ success: false, code: "RESULT_CODE_NOT_READY", message: "Switch armed; preview not ready yet" });
+      return notReady;
     }
-    ch.legacySwitchArmed = false;
+    if (now < Math.max(ch.immediateArmedAtMs, ch.previewLoadedAtMs) + PREVIEW_READY_MS) return notReady;
+    ch.immediateArmedAtMs = undefined;
     ch.switchArmed = false;
     const pts = ch.switchToPreview();
-    return switchBody({ success: true, code: "RESULT_CODE_OK", message: "Switched to live", pts, completedAtMs: Date.now() });
+    return switchBody({ success: true, code: "RESULT_CODE_OK", message: `Switched to live for channel ${ch.id}`, pts, completedAtMs: steadyClockMs() });
   }
 
   /** AttachStream: body-style; Unix sockets only; accepted before StartChannel. */

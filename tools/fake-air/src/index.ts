@@ -41,6 +41,10 @@ export {
   unwrapTimestamps,
 } from "./mpegts/index.js";
 
+// Media the fake accepts, made without ffmpeg (for tests that need a playable asset).
+export type { BlackClipOptions } from "./media/black-clip.js";
+export { encodeBlackClip } from "./media/black-clip.js";
+
 // Driving a fake in another process.
 export type { ControlServer } from "./control-server.js";
 export { startControlServer } from "./control-server.js";

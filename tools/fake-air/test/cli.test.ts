@@ -112,10 +112,10 @@ describe("fake-air CLI", () => {
     const run = spawnCli(["--address", "nonsense"]);
     expect(await run.exited).toEqual({ code: 2, signal: null });
     expect(() => parseFakeAirArgs(["--mode", "triple"])).toThrow(CliArgsError);
-    expect(parseFakeAirArgs(["--address", "127.0.0.1:5000", "--bitrate", "3000000", "--media-root", "/m"]).options).toEqual({
+    expect(() => parseFakeAirArgs(["--bitrate", "3000000"])).toThrow(CliArgsError);
+    expect(parseFakeAirArgs(["--address", "127.0.0.1:5000", "--media-root", "/m"]).options).toEqual({
       host: "127.0.0.1",
       port: 5000,
-      bitrateBps: 3_000_000,
       mediaRoot: "/m",
     });
   });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type FakeAir, startFakeAir } from "../src/index.js";
+import { encodeBlackClip, type FakeAir, startFakeAir } from "../src/index.js";
 import { MediaSink } from "./helpers/media-sink.js";
 import { openSocketHandles, settleOpenSockets } from "./helpers/open-handles.js";
 import { PlayoutTestClient, previewRequest, startRequest } from "./helpers/playout-client.js";
@@ -31,7 +31,8 @@ describe("fake-air contract behaviours", () => {
   beforeEach(() => {
     baseline = openSocketHandles();
     media = mkdtempSync(join(tmpdir(), "fake-air-media-"));
-    writeFileSync(join(media, "clip.bin"), Buffer.alloc(1000, 1));
+    writeFileSync(join(media, "clip.ts"), encodeBlackClip());
+    writeFileSync(join(media, "a.ts"), encodeBlackClip());
   });
 
   afterEach(async () => {
@@ -109,43 +110,43 @@ describe("fake-air contract behaviours", () => {
 
   it("LoadPreview: fps_denominator <= 0 is a PROTOCOL_VIOLATION, checked before the channel", async () => {
     await start();
-    const body = await client.body("LoadPreview", previewRequest(42, "clip.bin", { fps_denominator: 0 }));
+    const body = await client.body("LoadPreview", previewRequest(42, "clip.ts", { fps_denominator: 0 }));
     expect(body).toMatchObject({ success: false, result_code: "RESULT_CODE_PROTOCOL_VIOLATION" });
   });
 
   it("LoadPreview: unknown channel → UNSPECIFIED 'Channel N not found'; missing file → FAILED; gRPC status stays OK", async () => {
     await start();
-    const unknown = await client.call("LoadPreview", previewRequest(42, "clip.bin"));
+    const unknown = await client.call("LoadPreview", previewRequest(42, "clip.ts"));
     expect(unknown).toMatchObject({ ok: true, body: { success: false, result_code: "RESULT_CODE_UNSPECIFIED", message: "Channel 42 not found" } });
     await client.body("StartChannel", startRequest(1));
     const missing = await client.body("LoadPreview", previewRequest(1, "nope.ts"));
     expect(missing).toMatchObject({ success: false, result_code: "RESULT_CODE_FAILED" });
     expect(air.channelState(1)?.previewLoaded).toBe(false);
-    const loaded = await client.body("LoadPreview", previewRequest(1, "clip.bin"));
+    const loaded = await client.body("LoadPreview", previewRequest(1, "clip.ts"));
     expect(loaded).toMatchObject({ success: true, result_code: "RESULT_CODE_OK", shadow_decode_started: true });
-    expect(air.channelState(1)).toMatchObject({ previewLoaded: true, previewAssetPath: "clip.bin" });
+    expect(air.channelState(1)).toMatchObject({ previewLoaded: true, previewAssetPath: "clip.ts" });
   });
 
   it("LoadPreview: a second one replaces the first; while a switch is armed → REJECTED_BUSY", async () => {
     await start();
-    writeFileSync(join(media, "other.bin"), Buffer.alloc(10));
+    writeFileSync(join(media, "other.ts"), encodeBlackClip({ frames: 10 }));
     await client.body("StartChannel", startRequest(1));
-    await client.body("LoadPreview", previewRequest(1, "clip.bin"));
-    await client.body("LoadPreview", previewRequest(1, "other.bin"));
-    expect(air.channelState(1)?.previewAssetPath).toBe("other.bin");
+    await client.body("LoadPreview", previewRequest(1, "clip.ts"));
+    await client.body("LoadPreview", previewRequest(1, "other.ts"));
+    expect(air.channelState(1)?.previewAssetPath).toBe("other.ts");
     const now = Date.now();
     const pendingSwitch = client.body("SwitchToLive", { channel_id: 1, target_boundary_time_ms: String(now + LEAD_MS + 100), issued_at_time_ms: String(now) });
     await waitFor(() => air.channelState(1)?.switchArmed === true);
-    const busy = await client.body("LoadPreview", previewRequest(1, "clip.bin"));
+    const busy = await client.body("LoadPreview", previewRequest(1, "clip.ts"));
     expect(busy).toMatchObject({ success: false, result_code: "RESULT_CODE_REJECTED_BUSY" });
     expect(await pendingSwitch).toMatchObject({ success: true });
-    expect(air.channelState(1)).toMatchObject({ live: true, liveAssetPath: "other.bin", previewLoaded: false, switchArmed: false });
+    expect(air.channelState(1)).toMatchObject({ live: true, liveAssetPath: "other.ts", previewLoaded: false, switchArmed: false });
   });
 
   it("SwitchToLive: lead below minPrefeedLeadMs → PROTOCOL_VIOLATION with violation_reason, at once", async () => {
     await start();
     await client.body("StartChannel", startRequest(1));
-    await client.body("LoadPreview", previewRequest(1, "clip.bin"));
+    await client.body("LoadPreview", previewRequest(1, "clip.ts"));
     const issued = Date.now();
     const body = await client.body("SwitchToLive", { channel_id: 1, target_boundary_time_ms: String(issued + LEAD_MS - 1), issued_at_time_ms: String(issued) });
     expect(body).toMatchObject({ success: false, result_code: "RESULT_CODE_PROTOCOL_VIOLATION", violation_reason: "Insufficient prefeed lead time" });
@@ -155,7 +156,7 @@ describe("fake-air contract behaviours", () => {
   it("SwitchToLive: issued_at 0 measures the lead from receipt time", async () => {
     await start();
     await client.body("StartChannel", startRequest(1));
-    await client.body("LoadPreview", previewRequest(1, "clip.bin"));
+    await client.body("LoadPreview", previewRequest(1, "clip.ts"));
     // issued_at long ago would be a long lead; with 0 the (short) lead from now counts.
     const body = await client.body("SwitchToLive", { channel_id: 1, target_boundary_time_ms: String(Date.now() + 50), issued_at_time_ms: "0" });
     expect(body).toMatchObject({ success: false, result_code: "RESULT_CODE_PROTOCOL_VIOLATION", violation_reason: "Insufficient prefeed lead time" });
@@ -173,7 +174,7 @@ describe("fake-air contract behaviours", () => {
   it("SwitchToLive blocks until the target wall-clock time, then switches (switch_completion_time_ms ≈ target)", async () => {
     await start();
     await client.body("StartChannel", startRequest(1));
-    await client.body("LoadPreview", previewRequest(1, "clip.bin"));
+    await client.body("LoadPreview", previewRequest(1, "clip.ts"));
     const issued = Date.now();
     const target = issued + LEAD_MS + 100;
     const pending = client.body("SwitchToLive", { channel_id: 1, target_boundary_time_ms: String(target), issued_at_time_ms: String(issued) });
@@ -185,25 +186,77 @@ describe("fake-air contract behaviours", () => {
     expect(body).toMatchObject({ success: true, result_code: "RESULT_CODE_OK", pts_contiguous: true });
     expect(Number(body.switch_completion_time_ms)).toBeGreaterThanOrEqual(target);
     expect(Number(body.switch_completion_time_ms)).toBeLessThanOrEqual(answeredAt);
-    expect(air.channelState(1)).toMatchObject({ live: true, switchCount: 1, liveAssetPath: "clip.bin", liveSource: "synthetic" });
+    expect(air.channelState(1)).toMatchObject({ live: true, switchCount: 1, liveAssetPath: "clip.ts", liveSource: "file" });
   });
 
-  it("SwitchToLive with target 0 (legacy): NOT_READY first, a later call completes", async () => {
+  it("SwitchToLive with target 0 (immediate): NOT_READY until the preview is ready (~60 ms), then OK with a steady-clock completion time", async () => {
     await start();
     await client.body("StartChannel", startRequest(1));
-    await client.body("LoadPreview", previewRequest(1, "clip.bin"));
-    const first = await client.body("SwitchToLive", { channel_id: 1, target_boundary_time_ms: "0", issued_at_time_ms: "0" });
-    expect(first).toMatchObject({ success: false, result_code: "RESULT_CODE_NOT_READY" });
+    await client.body("LoadPreview", previewRequest(1, "clip.ts"));
+    const armedAt = Date.now();
+    const now0 = { channel_id: 1, target_boundary_time_ms: "0", issued_at_time_ms: "0" };
+    const first = await client.body("SwitchToLive", now0);
+    expect(first).toMatchObject({ success: false, result_code: "RESULT_CODE_NOT_READY", message: expect.stringContaining("waiting for buffer") });
     expect(air.channelState(1)).toMatchObject({ switchArmed: true, live: false });
-    const second = await client.body("SwitchToLive", { channel_id: 1, target_boundary_time_ms: "0", issued_at_time_ms: "0" });
-    expect(second).toMatchObject({ success: true, result_code: "RESULT_CODE_OK" });
+    // While armed, LoadPreview is refused.
+    expect(await client.body("LoadPreview", previewRequest(1, "clip.ts"))).toMatchObject({ success: false, result_code: "RESULT_CODE_REJECTED_BUSY" });
+    let answer = await client.body("SwitchToLive", now0);
+    const notReadyBefore = Date.now() - armedAt < 60;
+    if (notReadyBefore) expect(answer).toMatchObject({ result_code: "RESULT_CODE_NOT_READY" });
+    while (answer.result_code === "RESULT_CODE_NOT_READY") {
+      await new Promise((r) => setTimeout(r, 10));
+      answer = await client.body("SwitchToLive", now0);
+    }
+    expect(Date.now() - armedAt).toBeGreaterThanOrEqual(60);
+    expect(answer).toMatchObject({ success: true, result_code: "RESULT_CODE_OK", message: "Switched to live for channel 1" });
+    // Not epoch ms: the engine's steady clock (time since boot).
+    expect(Number(answer.switch_completion_time_ms)).toBeLessThan(Date.now() - 365 * 86_400_000);
     expect(air.channelState(1)).toMatchObject({ switchArmed: false, live: true });
+  });
+
+  it("media it cannot play: StartChannel → INTERNAL 'Failed to start producer'; LoadPreview → FAILED 'Failed to start preview producer'", async () => {
+    await start();
+    writeFileSync(join(media, "text.txt"), "not media");
+    writeFileSync(join(media, "noise.bin"), Buffer.alloc(4096, 1));
+    for (const plan of ["text.txt", "nope.ts", ""]) {
+      const r = await client.call("StartChannel", startRequest(1, { plan_handle: plan }));
+      expect(r).toMatchObject({ ok: false, code: status.INTERNAL, message: expect.stringMatching(/^Failed to start producer for channel 1/) });
+    }
+    expect(air.channelState(1)).toBeUndefined();
+    await client.body("StartChannel", startRequest(1));
+    for (const asset of ["text.txt", "noise.bin", "nope.ts"]) {
+      const r = await client.body("LoadPreview", previewRequest(1, asset));
+      expect(r).toMatchObject({ success: false, result_code: "RESULT_CODE_FAILED", message: expect.stringMatching(/^Failed to start preview producer for channel 1/) });
+    }
+    expect(air.channelState(1)?.previewLoaded).toBe(false);
+  });
+
+  it("single mode: after a switch StopChannel never answers and wedges later calls; before one it answers", async () => {
+    await start("single");
+    await client.body("StartChannel", startRequest(1));
+    expect(await client.body("StopChannel", { channel_id: 1 })).toMatchObject({ success: true });
+    await client.body("StartChannel", startRequest(1));
+    await client.body("LoadPreview", previewRequest(1, "clip.ts"));
+    const issued = Date.now();
+    await client.body("SwitchToLive", { channel_id: 1, target_boundary_time_ms: String(issued + LEAD_MS), issued_at_time_ms: String(issued) });
+    expect(await client.call("StopChannel", { channel_id: 1 }, 300)).toMatchObject({ ok: false, code: status.DEADLINE_EXCEEDED });
+    expect(await client.call("GetVersion", {}, 300)).toMatchObject({ ok: false, code: status.DEADLINE_EXCEEDED });
+    expect(air.calls().map((c) => c.outcome?.kind).slice(-2)).toEqual(["hung", "hung"]);
+  });
+
+  it("multi mode: StopChannel after a switch answers", async () => {
+    await start();
+    await client.body("StartChannel", startRequest(1));
+    await client.body("LoadPreview", previewRequest(1, "clip.ts"));
+    const issued = Date.now();
+    await client.body("SwitchToLive", { channel_id: 1, target_boundary_time_ms: String(issued + LEAD_MS), issued_at_time_ms: String(issued) });
+    expect(await client.body("StopChannel", { channel_id: 1 })).toMatchObject({ success: true });
   });
 
   it("StopChannel releases a blocked SwitchToLive with FAILED", async () => {
     await start();
     await client.body("StartChannel", startRequest(1));
-    await client.body("LoadPreview", previewRequest(1, "clip.bin"));
+    await client.body("LoadPreview", previewRequest(1, "clip.ts"));
     const issued = Date.now();
     const pending = client.body("SwitchToLive", { channel_id: 1, target_boundary_time_ms: String(issued + 60_000), issued_at_time_ms: String(issued) });
     await waitFor(() => air.channelState(1)?.switchArmed === true);

@@ -4,7 +4,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type FakeAir, FaultError, startFakeAir } from "../src/index.js";
+import { encodeBlackClip, type FakeAir, FaultError, startFakeAir } from "../src/index.js";
 import { MediaSink } from "./helpers/media-sink.js";
 import { openSocketHandles, settleOpenSockets } from "./helpers/open-handles.js";
 import { PlayoutTestClient, previewRequest, startRequest } from "./helpers/playout-client.js";
@@ -21,7 +21,7 @@ describe("fake-air fault scripting", () => {
   beforeEach(async () => {
     baseline = openSocketHandles();
     media = mkdtempSync(join(tmpdir(), "fake-air-media-"));
-    writeFileSync(join(media, "a.bin"), "x");
+    writeFileSync(join(media, "a.ts"), encodeBlackClip());
     air = await startFakeAir({ minPrefeedLeadMs: LEAD_MS, mediaRoot: media });
     client = new PlayoutTestClient(air.address);
   });
@@ -40,7 +40,7 @@ describe("fake-air fault scripting", () => {
     sinks.push(sink);
     await client.body("AttachStream", { channel_id: 1, transport: "STREAM_TRANSPORT_UNIX_DOMAIN_SOCKET", endpoint: sink.path, replace_existing: false });
     await client.body("StartChannel", startRequest(1));
-    await client.body("LoadPreview", previewRequest(1, "a.bin"));
+    await client.body("LoadPreview", previewRequest(1, "a.ts"));
     const issued = Date.now();
     await client.body("SwitchToLive", { channel_id: 1, target_boundary_time_ms: String(issued + LEAD_MS + 10), issued_at_time_ms: String(issued) });
     await sink.until(() => sink.bytes().length > 0);
@@ -61,7 +61,7 @@ describe("fake-air fault scripting", () => {
   it("a forced result code answers in the body (gRPC OK) for body-style methods and skips the logic", async () => {
     await client.body("StartChannel", startRequest(1));
     air.script("LoadPreview", { resultCode: "REJECTED_BUSY" });
-    const body = await client.body("LoadPreview", previewRequest(1, "a.bin"));
+    const body = await client.body("LoadPreview", previewRequest(1, "a.ts"));
     expect(body).toMatchObject({ success: false, result_code: "RESULT_CODE_REJECTED_BUSY" });
     expect(air.channelState(1)?.previewLoaded).toBe(false);
     air.clearFaults();
@@ -83,7 +83,7 @@ describe("fake-air fault scripting", () => {
 
   it("grpcStatus answers that status on any method", async () => {
     air.script("LoadPreview", { grpcStatus: { code: status.RESOURCE_EXHAUSTED, message: "too busy" } });
-    expect(await client.call("LoadPreview", previewRequest(1, "a.bin"))).toEqual({ ok: false, code: status.RESOURCE_EXHAUSTED, message: "too busy" });
+    expect(await client.call("LoadPreview", previewRequest(1, "a.ts"))).toEqual({ ok: false, code: status.RESOURCE_EXHAUSTED, message: "too busy" });
     expect(air.calls()[0]?.outcome).toEqual({ kind: "status", code: status.RESOURCE_EXHAUSTED, message: "too busy" });
   });
 
@@ -136,7 +136,7 @@ describe("fake-air fault scripting", () => {
 
   it("crash() while a SwitchToLive is blocked drops it; stop() afterwards is a no-op", async () => {
     await client.body("StartChannel", startRequest(1));
-    await client.body("LoadPreview", previewRequest(1, "a.bin"));
+    await client.body("LoadPreview", previewRequest(1, "a.ts"));
     const issued = Date.now();
     const blocked = client.call("SwitchToLive", { channel_id: 1, target_boundary_time_ms: String(issued + 60_000), issued_at_time_ms: String(issued) }, 10_000);
     await until(() => air.channelState(1)?.switchArmed === true);

@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
 import { PCR_HZ } from "../mpegts/constants.js";
 import { OutputTimeline } from "./output-timeline.js";
-import type { SegmentSource } from "./segment-source.js";
+import type { SegmentSource } from "./media-unit.js";
 
 /** Options of {@link ChannelWriter}. */
 export interface ChannelWriterOptions {

@@ -1,20 +1,26 @@
-import type { SegmentSource, SourcePacket } from "./segment-source.js";
-import { type OutputPacket, TsRewriter } from "./ts-rewriter.js";
+import { PTS_WRAP } from "../mpegts/constants.js";
+import { readAdtsHeader, silentAdtsFrame } from "./aac-silence.js";
+import type { MediaUnit, SegmentSource } from "./media-unit.js";
+import { type OutputPacket, TsMuxer } from "./ts-muxer.js";
 
-// A splice waits at most this many packets of the old source for a frame start.
-const MAX_SPLICE_WAIT_PACKETS = 5_000;
-// Packets one fill may pull from a source (guards against a source whose time stands still).
-const MAX_PACKETS_PER_FILL = 50_000;
+// Where the output's first picture is presented (90 kHz); any value works, players sync to the first PCR.
+const INITIAL_PTS_90 = 10 * 90_000;
 
 /**
- * One channel's continuous output, independent of real time: the live source, the rewriter and
- * a queue of rewritten packets ordered by output time. {@link ChannelWriter} paces it.
+ * One channel's continuous output, independent of real time: the live segment's units put on
+ * one timeline (each segment starts one picture after the last picture sent, so video is
+ * exactly continuous), multiplexed into a queue of packets that {@link ChannelWriter} paces.
+ * Audio is kept gapless across seams: a frame that would mostly overlap the audio already
+ * sent is dropped, and a gap of a frame or more is filled with silence.
  */
 export class OutputTimeline {
-  readonly #rewriter = new TsRewriter();
+  readonly #muxer = new TsMuxer();
   #queue: OutputPacket[] = [];
   #head = 0;
   #source: SegmentSource | undefined;
+  #base90 = 0;
+  #nextVideo90 = INITIAL_PTS_90;
+  #audioEnd90: number | undefined;
 
   /** True once a source is live. */
   get live(): boolean {
@@ -23,48 +29,33 @@ export class OutputTimeline {
 
   /** Output time of the next packet to take (unwrapped, 27 MHz). */
   get nextTime27(): number {
-    return this.#queue[this.#head]?.time27 ?? this.#rewriter.lastTime27;
+    return this.#queue[this.#head]?.time27 ?? this.#muxer.lastTime27;
   }
 
   /**
-   * Makes `source` live. The old source plays on to its next frame start (a clean splice), then
-   * `source` follows on the same timeline. Returns the output PTS (90 kHz) where `source` starts.
+   * Makes `source` live from the next picture not yet multiplexed (PAT/PMT, then its first
+   * key picture). Returns the output PTS (90 kHz) where it starts.
    */
   switchTo(source: SegmentSource): number {
-    const old = this.#source;
-    if (old?.spliceOut !== undefined) {
-      for (const packet of old.spliceOut()) this.#enqueue(old, packet);
-    } else if (old !== undefined) {
-      for (let n = 0; n < MAX_SPLICE_WAIT_PACKETS && !old.peek().frameStart; n++) this.#enqueue(old, old.next());
-    }
     this.#source = source;
-    this.#enqueue(source, source.next());
-    return this.#rewriter.runStartPts90;
+    this.#base90 = this.#nextVideo90;
+    this.#muxer.forcePsi();
+    this.#emit(source.next());
+    return this.#base90 % PTS_WRAP;
   }
 
-  /**
-   * Prepares for a new reader: drops queued packets, skips the source to its next frame start,
-   * and makes PAT and PMT come first, so the reader starts at a clean point.
-   */
+  /** Prepares for a new reader: drops queued packets and puts PAT/PMT in front of the next unit. */
   resync(): void {
     this.#queue = [];
     this.#head = 0;
-    const source = this.#source;
-    if (source !== undefined) {
-      for (let n = 0; n < MAX_SPLICE_WAIT_PACKETS && !source.peek().frameStart; n++) source.next();
-    }
-    this.#rewriter.forcePsi();
+    this.#muxer.forcePsi();
   }
 
-  /** Removes and returns the queued packets due by `time27`, pulling from the source as needed. */
+  /** Removes and returns the queued packets due by `time27`, multiplexing more units as needed. */
   takeUntil(time27: number): Buffer[] {
     const source = this.#source;
     if (source === undefined) return [];
-    for (let n = 0; n < MAX_PACKETS_PER_FILL; n++) {
-      const last = this.#queue[this.#queue.length - 1];
-      if (last !== undefined && this.#queue.length > this.#head && last.time27 > time27) break;
-      this.#enqueue(source, source.next());
-    }
+    while (this.#queue.length === this.#head || (this.#queue[this.#queue.length - 1] as OutputPacket).time27 <= time27) this.#emit(source.next());
     const out: Buffer[] = [];
     while (this.#head < this.#queue.length) {
       const p = this.#queue[this.#head] as OutputPacket;
@@ -93,7 +84,26 @@ export class OutputTimeline {
     this.#head = 0;
   }
 
-  #enqueue(source: SegmentSource, packet: SourcePacket): void {
-    for (const p of this.#rewriter.rewrite(packet, source.program)) this.#queue.push(p);
+  #emit(unit: MediaUnit): void {
+    const abs: MediaUnit = { ...unit, pts90: unit.pts90 + this.#base90, dts90: unit.dts90 + this.#base90 };
+    if (abs.stream === "video") {
+      this.#nextVideo90 = Math.max(this.#nextVideo90, abs.pts90 + abs.dur90);
+      this.#push(abs);
+      return;
+    }
+    const end = this.#audioEnd90;
+    if (end !== undefined) {
+      if (abs.pts90 + abs.dur90 / 2 <= end) return; // mostly overlaps what was sent
+      const format = readAdtsHeader(abs.data, 0);
+      for (let t = end; format !== undefined && abs.pts90 - t >= abs.dur90; t += abs.dur90) {
+        this.#push({ ...abs, pts90: t, dts90: t, data: silentAdtsFrame(format) });
+      }
+    }
+    this.#push(abs);
+    this.#audioEnd90 = abs.pts90 + abs.dur90;
+  }
+
+  #push(unit: MediaUnit): void {
+    for (const p of this.#muxer.mux(unit)) this.#queue.push(p);
   }
 }

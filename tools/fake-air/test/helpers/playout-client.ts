@@ -1,5 +1,17 @@
 import * as grpc from "@grpc/grpc-js";
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { encodeBlackClip } from "../../src/media/black-clip.js";
 import { loadPlayoutService } from "../../src/playout-proto.js";
+
+/**
+ * An absolute path to a playable clip (black + silence, one per test process): StartChannel's
+ * default plan_handle, since the engine opens it as its first producer.
+ */
+export const PLAN_CLIP = join(tmpdir(), `fake-air-plan-${process.pid}.ts`);
+writeFileSync(PLAN_CLIP, encodeBlackClip());
+process.once("exit", () => rmSync(PLAN_CLIP, { force: true }));
 
 /** Outcome of one unary call: a body or a gRPC error. */
 export type CallResult = { ok: true; body: Record<string, unknown> } | { ok: false; code: number; message: string };
@@ -44,7 +56,7 @@ export const PROGRAM_FORMAT_JSON = JSON.stringify({
 
 /** StartChannel request for `channelId`. */
 export function startRequest(channelId: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { channel_id: channelId, plan_handle: "a.ts", port: 0, program_format_json: PROGRAM_FORMAT_JSON, ...extra };
+  return { channel_id: channelId, plan_handle: PLAN_CLIP, port: 0, program_format_json: PROGRAM_FORMAT_JSON, ...extra };
 }
 
 /** LoadPreview request for `channelId` and `assetPath` (30 fps). */
