@@ -132,6 +132,8 @@ describe("SwitchToLive rejections as the engine produces them", () => {
     const c = await started();
     await c.loadPreview({ channelId: 1, assetPath: ASSET, startFrame: 0, frameCount: 30, fps: FPS });
     expect(await c.switchToLive({ channelId: 1, targetBoundaryTimeMs: 0 })).toMatchObject({ kind: "rejected", code: "not_ready" });
+    // Like the real engine, the preview is ready ~60 ms after arming.
+    await new Promise((r) => setTimeout(r, 80));
     expect(await c.switchToLive({ channelId: 1, targetBoundaryTimeMs: 0 })).toMatchObject({ ok: true });
   });
 

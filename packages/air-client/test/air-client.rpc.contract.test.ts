@@ -55,7 +55,7 @@ describe("AirClient RPCs against fake-air", () => {
       value(
         await c.loadPreview({ channelId: 7, assetPath: ASSET, startFrame: 30, frameCount: 90, fps: { numerator: 30, denominator: 1 } }),
       ),
-    ).toEqual({ message: "Preview loaded (synthetic)", shadowDecodeStarted: true });
+    ).toEqual({ message: "Preview loaded for channel 7", shadowDecodeStarted: true });
 
     const issuedAtTimeMs = Date.now();
     const target = issuedAtTimeMs + 300;

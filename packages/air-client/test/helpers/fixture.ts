@@ -1,7 +1,7 @@
 // Shared set-up for the loopback contract suites: real fake-air servers (gRPC over
 // 127.0.0.1), real Unix-socket sinks, a temp media dir, and a clean-house teardown that
 // fails the test if any TCP handle is left open.
-import { startFakeAir, type FakeAir, type FakeAirOptions } from "@retrovue/fake-air";
+import { encodeBlackClip, startFakeAir, type FakeAir, type FakeAirOptions } from "@retrovue/fake-air";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import * as net from "node:net";
 import { tmpdir } from "node:os";
@@ -15,7 +15,7 @@ export const FORMAT: AirProgramFormat = {
   audio: { sampleRate: 48000, channels: 2 },
 };
 
-/** Name of the (non-TS, so synthetic) asset file in the media dir. */
+/** Name of the asset file in the media dir: a playable black + silence MPEG-TS clip (the engine refuses undecodable media). */
 export const ASSET = "clip.bin";
 
 export interface Fixture {
@@ -39,7 +39,7 @@ export function createFixture(): Fixture {
   const mediaDir = async (): Promise<string> => {
     if (dir === undefined) {
       dir = await mkdtemp(join(tmpdir(), "air-client-"));
-      await writeFile(join(dir, ASSET), Buffer.alloc(4096, 1));
+      await writeFile(join(dir, ASSET), encodeBlackClip());
     }
     return dir;
   };
