@@ -56,6 +56,9 @@ export type { AdminTokenSource, ResolvedAdminToken } from "./config/admin-token.
 export { ADMIN_TOKEN_FILE, resolveAdminToken } from "./config/admin-token.js";
 export { fakeAirCliPath, sampleLineupPath } from "./config/default-paths.js";
 export type { ServerLineup } from "./config/load-server-lineup.js";
+export type { LoadServerLineupOptions } from "./config/load-server-lineup.js";
+export type { LineupMediaCheckOptions, LineupMediaCheckResult, MediaCheckItem, MediaCheckProblem } from "./config/lineup-media-check.js";
+export { checkLineupMedia } from "./config/lineup-media-check.js";
 export { loadServerLineup } from "./config/load-server-lineup.js";
 
 export type { HttpMethod, RequestContext, Route, RouteHandler, RouteOptions, RouteParams } from "./http/route.js";

@@ -28,7 +28,7 @@ export interface CoreServerDeps {
   readonly metrics?: ServerMetrics;
   /** Default: the system clock. */
   readonly clock?: Clock;
-  /** Default: `loadServerLineup(config.lineupPath)`. */
+  /** Default: `loadServerLineup(config.lineupPath)` with the config's media check. */
   readonly lineup?: ServerLineup;
   /**
    * Builds the server's components from the shared context, in start order (the default
@@ -91,7 +91,8 @@ export function createCoreServer(config: ServerConfig, deps: CoreServerDeps = {}
   const logger = deps.logger ?? createLogger({ level: config.logLevel });
   const metrics = deps.metrics ?? createServerMetrics();
   const clock = deps.clock ?? systemClock;
-  const lineup = deps.lineup ?? loadServerLineup(config.lineupPath);
+  const lineup =
+    deps.lineup ?? loadServerLineup(config.lineupPath, { mediaCheck: config.lineupMediaCheck, warn: (message) => logger.warn({ lineup: config.lineupPath }, message) });
   let adminToken: ResolvedAdminToken | undefined;
   const context: ServerContext = { config, logger, metrics, clock, lineup, adminToken: () => adminToken?.token };
   const components = (deps.components ?? createStandardComponents)(context);

@@ -23,7 +23,8 @@ export type OptionKey =
   | "sessionMaxLifetimeMs" | "sessionMaxExtensionMs" | "sessionLifetimeCapMs" | "sessionSweepIntervalMs"
   | "maxTuners" | "teardownGraceMs" | "minPrefeedLeadMs" | "preloadLeadMs" | "switchLateToleranceMs"
   | "switchAnswerTimeoutMs" | "restartBackoffMs"
-  | "maxBodyBytes" | "maxHeaderBytes" | "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs";
+  | "maxBodyBytes" | "maxHeaderBytes" | "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs"
+  | "lineupMediaCheck";
 
 const value = (key: OptionKey, flag: `--${string}`, env: string, defaultText: string, help: string): OptionSpec => ({
   key, flag, env, kind: "value", help, defaultText,
@@ -68,6 +69,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   value("headersTimeoutMs", "--headers-timeout-ms", "RETROVUE_HEADERS_TIMEOUT_MS", "10000", "time to receive a request head"),
   value("requestTimeoutMs", "--request-timeout-ms", "RETROVUE_REQUEST_TIMEOUT_MS", "30000", "time to receive a whole request"),
   value("keepAliveTimeoutMs", "--keep-alive-timeout-ms", "RETROVUE_KEEP_ALIVE_TIMEOUT_MS", "5000", "idle keep-alive connections close after"),
+  value("lineupMediaCheck", "--lineup-media-check", "RETROVUE_LINEUP_MEDIA_CHECK", "error", "ffprobe the lineup's files at load (not MPEG-TS/MP4 with H.264 + AAC, or shorter than the item): error|warn|off"),
 ];
 
 /** `--port / RETROVUE_PORT`: how a problem names the option. */

@@ -10,6 +10,7 @@ import {
   type LineupSchedule,
 } from "@retrovue/core-runtime";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
+import { checkLineupMedia, type LineupMediaCheckOptions, type MediaCheckItem } from "./lineup-media-check.js";
 
 /** The lineup the server plays: parsed, checked against the disk, with its schedule. */
 export interface ServerLineup {
@@ -26,15 +27,34 @@ export interface ServerLineup {
 
 const OPTION = "--lineup / RETROVUE_LINEUP";
 
+/** Options of {@link loadServerLineup}. */
+export interface LoadServerLineupOptions {
+  /**
+   * The media check (ffprobe): `error` reports a file the engine cannot play, or one shorter
+   * than its item, with the lineup's other problems; `warn` only warns; `off` skips it.
+   * @default "error"
+   */
+  readonly mediaCheck?: "error" | "warn" | "off";
+  /** ffprobe path, parallelism, cache file. */
+  readonly probe?: LineupMediaCheckOptions;
+  /** Where warnings go (ffprobe missing; media problems in `warn` mode). Default: one line on stderr each. */
+  readonly warn?: (message: string) => void;
+}
+
+const warnOnStderr = (message: string): void => {
+  process.stderr.write(`retrovue: warning: ${message}\n`);
+};
+
 /**
  * Reads and validates the lineup file (contract A, via core-runtime) and checks that every
- * asset exists under the media root, so a broken lineup fails at start with a clear
- * message instead of at the first tune-in. Synchronous: it runs once, before listening.
+ * asset exists under the media root and (with ffprobe, see {@link checkLineupMedia}) is media
+ * the engine plays, at least as long as its item, so a broken lineup fails at start with a
+ * clear message instead of at the first tune-in. Synchronous: it runs once, before listening.
  *
- * @throws ConfigError with one problem per lineup issue (`channels[2].playlist[0].fps: …`)
- *   and per missing media file.
+ * @throws ConfigError with one problem per lineup issue (`channels[2].playlist[0].fps: …`),
+ *   per missing media file and per media problem, all at once.
  */
-export function loadServerLineup(filePath: string): ServerLineup {
+export function loadServerLineup(filePath: string, options: LoadServerLineupOptions = {}): ServerLineup {
   const absolute = resolve(filePath);
   let text: string;
   try {
@@ -51,6 +71,7 @@ export function loadServerLineup(filePath: string): ServerLineup {
   }
   const mediaRoot = resolve(dirname(absolute), lineup.mediaRoot);
   const missing: ConfigProblem[] = [];
+  const present: MediaCheckItem[] = [];
   lineup.channels.forEach((channel, c) => {
     channel.playlist.forEach((asset, a) => {
       const path = resolveMediaPath(mediaRoot, asset.path);
@@ -61,8 +82,18 @@ export function loadServerLineup(filePath: string): ServerLineup {
         // Reported below.
       }
       if (!isFile) missing.push({ option: OPTION, message: `channels[${c}].playlist[${a}].path: no such media file ${path}` });
+      else present.push({ location: `channels[${c}].playlist[${a}]`, path, frameCount: asset.frameCount });
     });
   });
+  const mode = options.mediaCheck ?? "error";
+  const warn = options.warn ?? warnOnStderr;
+  if (mode !== "off") {
+    const media = checkLineupMedia(present, options.probe);
+    if (media.warning !== undefined) warn(media.warning);
+    const problems = media.problems.map((p) => ({ option: OPTION, message: `${p.location}: ${p.message}` }));
+    if (mode === "error") missing.push(...problems);
+    else for (const p of problems) warn(`lineup ${absolute} ${p.message}`);
+  }
   if (missing.length > 0) throw new ConfigError(missing);
   return {
     filePath: absolute,

@@ -199,6 +199,7 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
     databasePath: join(dataDir, "sessions.db"),
     logDir: join(dataDir, "logs"),
     lineupPath,
+    lineupMediaCheck: r.oneOf<"error" | "warn" | "off">("lineupMediaCheck", ["error", "warn", "off"], "error"),
     logLevel: r.oneOf<LogLevel>("logLevel", LOG_LEVELS, "info"),
     sessionlessStreaming: r.bool("sessionlessStreaming", true),
     adminToken,

@@ -105,6 +105,8 @@ export interface ServerConfig {
   readonly logDir: string;
   /** Lineup file (contract A). Default: the sample lineup shipped with the server. */
   readonly lineupPath: string;
+  /** What a lineup media problem does at load: fail the start (`error`), log (`warn`), or no check (`off`). */
+  readonly lineupMediaCheck: "error" | "warn" | "off";
   readonly logLevel: LogLevel;
   /** Lineup stream URLs work without a session (for players that cannot hold one). Default true. */
   readonly sessionlessStreaming: boolean;

@@ -93,6 +93,8 @@ export async function startContractServer(options: ContractServerOptions): Promi
       "--port", "0",
       "--data-dir", dataDir,
       "--lineup", lineupPath,
+      // Day-long items over the 10–20 s sample clips, on purpose (no boundary inside a test).
+      "--lineup-media-check", "off",
       "--admin-token", CONTRACT_ADMIN_TOKEN,
       "--log-level", options.logLevel ?? "info",
       ...airArgs,
