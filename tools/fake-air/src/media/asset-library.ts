@@ -17,6 +17,8 @@ export interface LoadedSegment {
 
 // Files are read into memory; larger ones are refused (the real engine streams from disk).
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
+// Demultiplexed files kept for reuse (a channel's playlist loops over a few); least recent go first.
+const MAX_CACHED_FILES = 16;
 
 /** Why an asset cannot be played, or its index. */
 export type InspectResult = { ok: true; path: string; index: MediaFileIndex } | { ok: false; reason: string };
@@ -48,7 +50,11 @@ export class AssetLibrary {
     if (!info.isFile()) return { ok: false, reason: `${path} is not a file` };
     if (info.size > MAX_FILE_BYTES) return { ok: false, reason: `${path} is larger than fake-air's ${MAX_FILE_BYTES} byte limit` };
     const cached = this.#cache.get(path);
-    if (cached !== undefined && cached.size === info.size && cached.mtimeMs === info.mtimeMs) return cached.result;
+    if (cached !== undefined && cached.size === info.size && cached.mtimeMs === info.mtimeMs) {
+      this.#cache.delete(path);
+      this.#cache.set(path, cached); // most recently used last
+      return cached.result;
+    }
     let result: InspectResult;
     try {
       const indexed = indexMediaFile(await readFile(path));
@@ -56,7 +62,12 @@ export class AssetLibrary {
     } catch (error) {
       result = { ok: false, reason: `cannot read ${path} (${(error as Error).message})` };
     }
+    this.#cache.delete(path);
     this.#cache.set(path, { size: info.size, mtimeMs: info.mtimeMs, result });
+    for (const oldest of this.#cache.keys()) {
+      if (this.#cache.size <= MAX_CACHED_FILES) break;
+      this.#cache.delete(oldest);
+    }
     return result;
   }
 }
