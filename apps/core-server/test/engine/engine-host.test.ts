@@ -1,9 +1,10 @@
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { createAirClient } from "@retrovue/air-client";
 import { startFakeAir } from "@retrovue/fake-air";
 import { systemClock } from "@retrovue/core-runtime";
 import { afterEach, describe, expect, it } from "vitest";
-import { createEngineHost, createServerMetrics, loadServerLineup, type EngineHost, type ServerConfig } from "../../src/index.js";
+import { createEngineHost, createServerMetrics, loadServerLineup, sampleLineupPath, type EngineHost, type ServerConfig } from "../../src/index.js";
 import { isAlive } from "../support/processes.js";
 import { captureLogger, cleanupTempDirs, testConfig } from "../support/test-server.js";
 
@@ -64,7 +65,7 @@ describe("engine host", () => {
     expect(h.mode).toBe("connect");
     await h.start?.();
     expect(await h.readiness?.check()).toEqual({ ok: true, detail: `connect: engine 1.0.0 at ${fake.address}` });
-    expect(await h.engine.startChannel({ channelId: 5, planHandle: "/x.ts", programFormat: { video: { width: 320, height: 240, frameRate: { numerator: 30, denominator: 1 } }, audio: { sampleRate: 48000, channels: 2 } } })).toEqual({ ok: true, value: undefined });
+    expect(await h.engine.startChannel({ channelId: 5, planHandle: join(sampleLineupPath(), "..", "..", "media", "ch1", "bars.ts"), programFormat: { video: { width: 320, height: 240, frameRate: { numerator: 30, denominator: 1 } }, audio: { sampleRate: 48000, channels: 2 } } })).toEqual({ ok: true, value: undefined });
     expect(fake.channelState(5)?.started).toBe(true);
   });
 
