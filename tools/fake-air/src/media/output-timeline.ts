@@ -11,7 +11,8 @@ const INITIAL_PTS_90 = 10 * 90_000;
  * one timeline (each segment starts one picture after the last picture sent, so video is
  * exactly continuous), multiplexed into a queue of packets that {@link ChannelWriter} paces.
  * Audio is kept gapless across seams: a frame that would mostly overlap the audio already
- * sent is dropped, and a gap of a frame or more is filled with silence.
+ * sent is dropped, a gap of a frame or more is filled with silence, and the rest is stamped
+ * right after the previous frame (at most one frame, ~21 ms, off its picture).
  */
 export class OutputTimeline {
   readonly #muxer = new TsMuxer();
@@ -92,15 +93,19 @@ export class OutputTimeline {
       return;
     }
     const end = this.#audioEnd90;
+    let at = abs.pts90;
     if (end !== undefined) {
       if (abs.pts90 + abs.dur90 / 2 <= end) return; // mostly overlaps what was sent
       const format = readAdtsHeader(abs.data, 0);
-      for (let t = end; format !== undefined && abs.pts90 - t >= abs.dur90; t += abs.dur90) {
+      let t = end;
+      for (; format !== undefined && abs.pts90 - t >= abs.dur90; t += abs.dur90) {
         this.#push({ ...abs, pts90: t, dts90: t, data: silentAdtsFrame(format) });
       }
+      // Less than a frame off: stamp it right after the last one (audio stays gapless, A/V within a frame).
+      at = t;
     }
-    this.#push(abs);
-    this.#audioEnd90 = abs.pts90 + abs.dur90;
+    this.#push({ ...abs, pts90: at, dts90: at });
+    this.#audioEnd90 = at + abs.dur90;
   }
 
   #push(unit: MediaUnit): void {
