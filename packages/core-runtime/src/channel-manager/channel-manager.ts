@@ -1,4 +1,5 @@
-import { planNextBoundary, planStartupBoundary, type BoundaryPlan } from "../boundary/boundary-plan.js";
+import { planAt, planImmediateStart, planNextBoundary, planStartupBoundary, type BoundaryPlan } from "../boundary/boundary-plan.js";
+import { substitutePlans } from "../boundary/boundary-substitute.js";
 import { Invariant, type BoundaryState, type InvariantId } from "../boundary/boundary-state.js";
 import { BoundaryStateMachine, type BoundaryMove } from "../boundary/boundary-state-machine.js";
 import { dueRule, nextDueAtMs, type DueRule, type TimeRuleInput } from "../boundary/boundary-time-rules.js";
@@ -15,16 +16,25 @@ import {
 } from "./channel-manager-events.js";
 import { resolveChannelManagerOptions, type ChannelManagerOptions } from "./channel-manager-options.js";
 import { ChannelManagerStateError } from "./channel-manager-state-error.js";
+import { BadItemLog } from "./bad-item-log.js";
 import { decideLoadPreviewRetry, describeEngineFailure } from "./engine-failure.js";
 import { EventMailbox } from "./event-mailbox.js";
 import { TeardownGate } from "./teardown-gate.js";
 import { noopLifecycleMetrics, type LifecycleMetrics } from "../ports/lifecycle-metrics.js";
 import { silentLogger, type Logger } from "../ports/logger.js";
-import type { EngineOutcome, PlayoutEngine, SwitchToLiveResult } from "../ports/playout-engine.js";
+import {
+  IMMEDIATE_SWITCH_TARGET_MS,
+  type EngineFailure,
+  type EngineOutcome,
+  type PlayoutEngine,
+  type SwitchToLiveResult,
+} from "../ports/playout-engine.js";
 import type { ProgramFormat } from "../ports/program-format.js";
 import type { ScheduleSource } from "../ports/schedule-source.js";
 
-export type { ChannelManagerEvent, ChannelManagerPhase, ChannelManagerSnapshot, TeardownReason } from "./channel-manager-events.js";
+export type { BadItem, ChannelManagerEvent, ChannelManagerPhase, ChannelManagerSnapshot, TeardownReason } from "./channel-manager-events.js";
+
+type LogLevel = "error" | "warn" | "info";
 
 /** What a ChannelManager needs. `logger` defaults to silent, `metrics` to no-op. */
 export interface ChannelManagerDeps {
@@ -76,6 +86,17 @@ export class ChannelManager {
   private liveCount = 0;
   private loadPreviewRetryAtMs: number | undefined;
   private lastSwitchTargetMs: number | undefined;
+  /** Immediate start: when the next SwitchToLive poll is due (after a NOT_READY). */
+  private switchPollAtMs: number | undefined;
+  /** Immediate start: settles start() at the first LIVE or the start failure. */
+  private startWaiter: ((outcome: EngineOutcome) => void) | undefined;
+  /** Immediate start: the typed failure start() reports (set where the start fails). */
+  private startFailure: EngineFailure | undefined;
+  /** Plans still to try for the current boundary after bad media (undefined until its first FAILED). */
+  private substitutes: BoundaryPlan[] | undefined;
+  private readonly badItems = new BadItemLog();
+  /** Level of the log line announcing the next FAILED_TERMINAL entry (routine causes are not errors). */
+  private terminalLevel: LogLevel = "error";
   /** The one engine call in flight; invalidated on terminal entry and dispose so late answers are ignored. */
   private readonly calls = new EngineCallSlot();
   /** The one clock timer, armed for the next due instant. */
@@ -142,10 +163,19 @@ export class ChannelManager {
 
   /**
    * Starts the session: StartChannel (plan handle = the first live asset, program format
-   * from the schedule), then governs the first boundary NONE→PLANNED→…→LIVE. Resolves to
-   * StartChannel's outcome (or a `not_found` error if the schedule does not know the
-   * channel); on failure the manager stays in NONE, phase `start_failed`, and is only good
-   * for dispose. Throws ChannelManagerStateError if called twice.
+   * from the schedule), then governs the first boundary NONE→PLANNED→…→LIVE.
+   *
+   * - `sessionStart: "immediate"` (default, INV-SESSION-START-IMMEDIATE-001): LoadPreview of
+   *   the item on air at the expected live instant, then SwitchToLive with target 0, NOT_READY
+   *   polled every `startPollIntervalMs`; resolves at the first LIVE (ok), or with the typed
+   *   start failure (any other answer, or `deadline_exceeded` at `startDeadlineMs`), the
+   *   manager then in FAILED_TERMINAL, phase `start_failed`.
+   * - `sessionStart: "scheduled"`: resolves with StartChannel's outcome; the first switch is a
+   *   scheduled one at now + preload lead.
+   *
+   * A failed StartChannel (or `not_found` if the schedule does not know the channel) leaves
+   * the manager in NONE, phase `start_failed`, only good for dispose. Throws
+   * ChannelManagerStateError if called twice.
    */
   async start(): Promise<EngineOutcome> {
     if (this.phase === "disposed" || this.phase === "teardown_granted") {
@@ -167,27 +197,44 @@ export class ChannelManager {
       { channelId: this.channelNumber, planHandle, programFormat },
       { signal: ticket.signal, timeoutMs: this.options.engineCallTimeoutMs },
     );
-    return this.step(() => {
+    const immediate = this.options.sessionStart === "immediate";
+    let waiting: Promise<EngineOutcome> | undefined;
+    const answered = this.step(() => {
       if (!this.calls.accept(ticket) || this.phase !== "starting") {
-        this.logger.info({ phase: this.phase }, "StartChannel answered after the session was released");
+        this.logger.info({ phase: this.phase }, "StartChannel answered after the session was released.");
         return outcome;
       }
       if (!outcome.ok) {
         this.failStart(`StartChannel failed: ${describeEngineFailure(outcome.failure)}`);
         return outcome;
       }
+      const nowMs = this.clock.now();
       try {
-        this.plan = planStartupBoundary(this.schedule, this.channelNumber, this.clock.now(), this.options);
+        this.plan = immediate
+          ? planImmediateStart(this.schedule, this.channelNumber, nowMs, nowMs + this.options.startLiveLatencyMs, nowMs + this.options.startDeadlineMs, this.options)
+          : planStartupBoundary(this.schedule, this.channelNumber, nowMs, this.options);
       } catch (error) {
         return this.failStart(`Schedule has no plan for channel ${this.channelNumber}: ${String(error)}`, "not_found");
       }
-      this.phase = "running";
+      this.substitutes = undefined;
+      if (immediate) waiting = new Promise<EngineOutcome>((resolve) => (this.startWaiter = resolve));
+      else this.phase = "running";
       this.logger.info(
-        { boundaryMs: this.plan.boundaryMs, assetPath: this.plan.segment.assetPath, startFrame: this.plan.startFrame },
-        "session started; first boundary planned",
+        {
+          sessionStart: this.options.sessionStart,
+          ...(immediate ? { invariant: Invariant.SessionStartImmediate, startDeadlineMs: this.plan.startDeadlineMs } : {}),
+          boundaryMs: this.plan.boundaryMs,
+          assetPath: this.plan.assetPath,
+          startFrame: this.plan.startFrame,
+          frameCount: this.plan.frameCount,
+          coverUntilMs: this.plan.coverUntilMs,
+        },
+        immediate ? "Session started; switching to the item on air at once." : "Session started; first boundary planned.",
       );
+      this.logPlayedOver(this.plan);
       return outcome;
     });
+    return waiting ?? answered;
   }
 
   /**
@@ -237,6 +284,7 @@ export class ChannelManager {
       isLive: this.isLive,
       provisional: this.isProvisional,
       teardownPending: this.gate.pending !== undefined,
+      badItems: this.badItems.items,
       liveBoundaryCount: this.liveCount,
       nowMs: this.clock.now(),
     };
@@ -245,6 +293,7 @@ export class ChannelManager {
       teardownReason: this.gate.pending?.reason,
       fatalReason: this.fatalReason,
       currentSegment: this.live?.segment,
+      lastBadItem: this.badItems.last,
       nextSegment: this.plan?.segment,
       nextBoundaryMs: this.plan?.boundaryMs,
       nextDueAtMs: this.timer.atMs,
@@ -260,6 +309,7 @@ export class ChannelManager {
     this.loadPreviewRetryAtMs = undefined;
     this.timer.clear();
     this.calls.invalidate();
+    this.settleStart({ ok: false, failure: { kind: "error", error: "aborted", message: "channel manager disposed during the start" } });
     this.mailbox.close();
     this.logger.debug({ state: this.machine.state }, "channel manager disposed");
   }
@@ -304,11 +354,12 @@ export class ChannelManager {
   private timeRuleInput(): TimeRuleInput {
     return {
       state: this.machine.state,
-      running: this.phase === "running",
+      running: this.phase === "running" || (this.phase === "starting" && this.startWaiter !== undefined),
       plan: this.plan,
       teardownDeadlineMs: this.gate.pending?.deadlineMs,
       loadPreviewRetryAtMs: this.loadPreviewRetryAtMs,
       loadPreviewInFlight: this.calls.busy,
+      switchPollAtMs: this.switchPollAtMs,
       switchAnswerTimeoutMs: this.options.switchAnswerTimeoutMs,
     };
   }
@@ -325,6 +376,10 @@ export class ChannelManager {
       case "retry-preload":
         return this.sendLoadPreview(plan, nowMs);
       case "preload-missed":
+        if (plan.startDeadlineMs !== undefined) {
+          this.startFailure = { kind: "error", error: "deadline_exceeded", message: "start LoadPreview not accepted by the start deadline" };
+          return this.fail(`Session start: LoadPreview not accepted by the start deadline ${plan.startDeadlineMs}`, Invariant.SessionStartImmediate, "warn");
+        }
         return this.fail(
           `LoadPreview for boundary ${plan.boundaryMs} not accepted by the switch issuance instant ${plan.switchIssueAtMs}`,
           Invariant.SwitchIssuanceDeadline,
@@ -333,12 +388,24 @@ export class ChannelManager {
         this.moveTo("SWITCH_SCHEDULED");
         return;
       case "switch-missed":
+        // A viewer leaving (or a stop) at a boundary: routine, the teardown runs at this stable entry.
+        this.startFailure = { kind: "error", error: "aborted", message: "teardown requested during the start" };
         return this.fail(
-          `Boundary ${plan.boundaryMs} missed: no switch may be scheduled while a teardown is pending`,
+          `Boundary ${plan.boundaryMs} not switched: no switch may be scheduled while a teardown is pending`,
           Invariant.TeardownNoNewWork,
+          "info",
         );
       case "issue-switch":
-        return this.issueSwitch(plan, nowMs);
+        return plan.startDeadlineMs !== undefined ? this.issueImmediateSwitch(plan, nowMs) : this.issueSwitch(plan, nowMs);
+      case "poll-switch":
+        return this.sendImmediateSwitch(plan, nowMs);
+      case "start-deadline":
+        this.startFailure = { kind: "error", error: "deadline_exceeded", message: `not live within ${this.options.startDeadlineMs} ms` };
+        return this.fail(
+          `Session start not live by the start deadline ${plan.startDeadlineMs} (${this.options.startDeadlineMs} ms)`,
+          Invariant.SessionStartImmediate,
+          "warn",
+        );
       case "switch-unanswered":
         return this.fail(
           `SwitchToLive for boundary ${plan.boundaryMs} unanswered ${this.options.switchAnswerTimeoutMs} ms after its target`,
@@ -359,13 +426,13 @@ export class ChannelManager {
     const ticket = this.calls.begin();
     const params = {
       channelId: this.channelNumber,
-      assetPath: plan.segment.assetPath,
+      assetPath: plan.assetPath,
       startFrame: plan.startFrame,
       frameCount: plan.frameCount,
-      fps: plan.segment.fps,
+      fps: plan.fps,
     };
-    this.logger.debug({ boundaryMs: plan.boundaryMs, ...params }, "LoadPreview issued");
-    const timeoutMs = Math.max(1, Math.min(this.options.engineCallTimeoutMs, plan.switchIssueAtMs - nowMs));
+    this.logger.debug({ boundaryMs: plan.boundaryMs, substitute: plan.substitute, ...params }, "LoadPreview issued.");
+    const timeoutMs = Math.max(1, Math.min(this.options.engineCallTimeoutMs, preloadDeadlineMs(plan) - nowMs));
     void this.engine
       .loadPreview(params, { signal: ticket.signal, timeoutMs })
       .then((outcome) => this.step(() => this.onLoadPreviewAnswer(ticket, plan, outcome)));
@@ -373,7 +440,7 @@ export class ChannelManager {
 
   private onLoadPreviewAnswer(ticket: EngineCallTicket, plan: BoundaryPlan, outcome: EngineOutcome): void {
     if (!this.calls.accept(ticket) || this.plan !== plan || this.machine.state !== "PLANNED") {
-      this.logger.debug({ boundaryMs: plan.boundaryMs }, "late LoadPreview answer ignored");
+      this.logger.debug({ boundaryMs: plan.boundaryMs }, "A late LoadPreview answer was ignored.");
       return;
     }
     const nowMs = this.clock.now();
@@ -383,29 +450,72 @@ export class ChannelManager {
       return;
     }
     const failure = describeEngineFailure(outcome.failure);
-    const next = decideLoadPreviewRetry(outcome.failure, this.gate.pending !== undefined, nowMs, this.options.loadPreviewRetryDelayMs, plan.switchIssueAtMs);
+    if (outcome.failure.kind === "rejected" && outcome.failure.code === "failed") return this.onBadMedia(plan, failure, nowMs);
+    const next = decideLoadPreviewRetry(outcome.failure, this.gate.pending !== undefined, nowMs, this.options.loadPreviewRetryDelayMs, preloadDeadlineMs(plan));
     const fields = { boundaryMs: plan.boundaryMs, failure };
     switch (next.kind) {
       case "terminal":
+        this.startFailure = outcome.failure;
         return this.fail(`LoadPreview for boundary ${plan.boundaryMs} failed: ${failure}`);
       case "hold":
-        return this.logger.info({ invariant: Invariant.TeardownNoNewWork, ...fields }, "LoadPreview failed; no retry while a teardown is pending");
+        return this.logger.info({ invariant: Invariant.TeardownNoNewWork, ...fields }, "LoadPreview failed and is not retried while a teardown is pending.");
       case "no-time":
-        return this.logger.warn(fields, "LoadPreview failed; no time left to retry before switch issuance");
+        return this.logger.warn(fields, "LoadPreview failed with no time left to retry before the switch issuance.");
       case "retry":
         this.loadPreviewRetryAtMs = next.retryAtMs;
-        return this.logger.warn({ ...fields, retryAtMs: next.retryAtMs }, "LoadPreview failed; retrying");
+        return this.logger.info({ ...fields, retryAtMs: next.retryAtMs }, "LoadPreview failed and will be retried.");
     }
+  }
+
+  /**
+   * LoadPreview FAILED (media the engine cannot play): only that item fails. Reported, then
+   * the next substitute (fallback clip, item on air continued, or at start the next item) is
+   * loaded for the same boundary; with none left the boundary fails as before.
+   */
+  private onBadMedia(plan: BoundaryPlan, failure: string, nowMs: number): void {
+    this.substitutes ??= substitutePlans(plan, {
+      schedule: this.schedule,
+      live: this.live,
+      fallbackAssetPath: this.schedule.fallbackAssetPath?.(this.channelNumber),
+      fallbackFps: this.schedule.programFormat(this.channelNumber).video.frameRate,
+      timing: this.options,
+    });
+    const next = this.substitutes.shift();
+    const item = { assetPath: plan.assetPath, reason: failure, atMs: nowMs, boundaryMs: plan.boundaryMs, substitute: next?.substitute ?? "none" } as const;
+    this.badItems.add(item);
+    this.metrics.badMedia?.(this.channelNumber, plan.assetPath);
+    this.mailbox.post({ type: "bad-item", item, atMs: nowMs });
+    this.logger.warn(
+      { assetPath: plan.assetPath, boundaryMs: plan.boundaryMs, failure, substitute: item.substitute, substituteAssetPath: next?.assetPath },
+      next === undefined
+        ? `The engine cannot play ${plan.assetPath}, and nothing can play instead.`
+        : `The engine cannot play ${plan.assetPath}; ${next.substitute} ${next.assetPath} plays instead.`,
+    );
+    if (next === undefined) {
+      this.startFailure = { kind: "rejected", code: "failed", message: failure };
+      return this.fail(`LoadPreview for boundary ${plan.boundaryMs} failed and no substitute could be loaded: ${failure}`);
+    }
+    this.plan = next;
+    this.sendLoadPreview(next, nowMs);
   }
 
   private issueSwitch(plan: BoundaryPlan, nowMs: number): void {
     const lateByMs = nowMs - plan.switchIssueAtMs;
-    if (lateByMs > this.options.lateIssuanceToleranceMs) {
+    const leadMs = plan.boundaryMs - nowMs;
+    if (leadMs < this.options.minPrefeedLeadMs) {
       this.fail(
-        `SwitchToLive for boundary ${plan.boundaryMs} would be issued ${lateByMs} ms late (tolerance ${this.options.lateIssuanceToleranceMs} ms)`,
+        `SwitchToLive for boundary ${plan.boundaryMs} can no longer carry MIN_PREFEED: issued ${lateByMs} ms late, lead ${leadMs} ms < ${this.options.minPrefeedLeadMs} ms`,
         Invariant.SwitchIssuanceDeadline,
       );
       return;
+    }
+    if (lateByMs > this.options.lateIssuanceToleranceMs) {
+      // A slow timer is not a failure: the engine still switches exactly at the target.
+      this.metrics.switchIssuedLate?.(this.channelNumber, lateByMs);
+      this.logger.warn(
+        { invariant: Invariant.SwitchIssuanceDeadline, targetBoundaryTimeMs: plan.boundaryMs, lateByMs, leadMs, toleranceMs: this.options.lateIssuanceToleranceMs },
+        `SwitchToLive is issued ${lateByMs} ms late, still with its exact target and a ${leadMs} ms lead.`,
+      );
     }
     const params = { channelId: this.channelNumber, targetBoundaryTimeMs: plan.boundaryMs, issuedAtTimeMs: nowMs };
     const mismatch = checkDeclaredMatchesPlan(this.schedule, plan, params.targetBoundaryTimeMs, nowMs, this.options.minPrefeedLeadMs);
@@ -419,11 +529,10 @@ export class ChannelManager {
     }
     this.lastSwitchTargetMs = plan.boundaryMs;
     this.moveTo("SWITCH_ISSUED");
-    const leadMs = plan.boundaryMs - nowMs;
     this.metrics.observeSwitchLeadMs(this.channelNumber, leadMs);
     this.logger.info(
       { invariant: Invariant.SwitchIssuanceOneShot, targetBoundaryTimeMs: plan.boundaryMs, issuedAtTimeMs: nowMs, leadMs, lateByMs },
-      "SwitchToLive issued",
+      "SwitchToLive issued.",
     );
     const ticket = this.calls.begin();
     void this.engine
@@ -431,9 +540,44 @@ export class ChannelManager {
       .then((outcome) => this.step(() => this.onSwitchAnswer(ticket, plan, outcome)));
   }
 
+  /** The immediate start's switch (INV-SESSION-START-IMMEDIATE-001): the only polled one. */
+  private issueImmediateSwitch(plan: BoundaryPlan, nowMs: number): void {
+    this.moveTo("SWITCH_ISSUED");
+    this.logger.info(
+      { invariant: Invariant.SessionStartImmediate, targetBoundaryTimeMs: IMMEDIATE_SWITCH_TARGET_MS, issuedAtTimeMs: nowMs, startDeadlineMs: plan.startDeadlineMs },
+      "Immediate SwitchToLive issued for the session start.",
+    );
+    this.sendImmediateSwitch(plan, nowMs);
+  }
+
+  private sendImmediateSwitch(plan: BoundaryPlan, nowMs: number): void {
+    this.switchPollAtMs = undefined;
+    const ticket = this.calls.begin();
+    const params = { channelId: this.channelNumber, targetBoundaryTimeMs: IMMEDIATE_SWITCH_TARGET_MS, issuedAtTimeMs: nowMs };
+    const timeoutMs = Math.max(1, Math.min(this.options.engineCallTimeoutMs, plan.startDeadlineMs! - nowMs));
+    void this.engine
+      .switchToLive(params, { signal: ticket.signal, timeoutMs })
+      .then((outcome) => this.step(() => this.onImmediateSwitchAnswer(ticket, plan, outcome)));
+  }
+
+  private onImmediateSwitchAnswer(ticket: EngineCallTicket, plan: BoundaryPlan, outcome: EngineOutcome<SwitchToLiveResult>): void {
+    if (!this.calls.accept(ticket) || this.machine.state !== "SWITCH_ISSUED") {
+      this.logger.debug({ boundaryMs: plan.boundaryMs }, "A late SwitchToLive answer was ignored.");
+      return;
+    }
+    if (outcome.ok) return this.onSwitchLive(plan);
+    if (outcome.failure.kind === "rejected" && outcome.failure.code === "not_ready") {
+      this.switchPollAtMs = this.clock.now() + this.options.startPollIntervalMs;
+      this.logger.debug({ invariant: Invariant.SessionStartImmediate, pollAtMs: this.switchPollAtMs }, "The engine is not ready yet; the switch is polled again.");
+      return;
+    }
+    this.startFailure = outcome.failure;
+    this.fail(`Session start: immediate SwitchToLive failed: ${describeEngineFailure(outcome.failure)}`, Invariant.SessionStartImmediate, "warn");
+  }
+
   private onSwitchAnswer(ticket: EngineCallTicket, plan: BoundaryPlan, outcome: EngineOutcome<SwitchToLiveResult>): void {
     if (!this.calls.accept(ticket) || this.machine.state !== "SWITCH_ISSUED") {
-      this.logger.debug({ boundaryMs: plan.boundaryMs }, "late SwitchToLive answer ignored");
+      this.logger.debug({ boundaryMs: plan.boundaryMs }, "A late SwitchToLive answer was ignored.");
       return;
     }
     if (!outcome.ok) {
@@ -443,48 +587,82 @@ export class ChannelManager {
       );
       return;
     }
+    this.onSwitchLive(plan);
+  }
+
+  private onSwitchLive(plan: BoundaryPlan): void {
     const move = this.moveTo("LIVE");
     // A deferred teardown that ran on entering LIVE has released the session: plan nothing more.
     if (move.to === "LIVE" && this.phase === "running") this.planNext(plan);
   }
 
   private planNext(live: BoundaryPlan): void {
+    this.substitutes = undefined;
+    this.switchPollAtMs = undefined;
     try {
-      const next = planNextBoundary(this.schedule, this.channelNumber, live.boundaryMs, this.options);
-      if (next.skippedBoundariesMs.length > 0) {
-        this.logger.warn(
-          { skippedBoundariesMs: next.skippedBoundariesMs, nextBoundaryMs: next.boundaryMs, kind: next.kind },
-          "boundary skipped: too close to honour the prefeed lead",
+      let next = planNextBoundary(this.schedule, this.channelNumber, live, this.options);
+      // A start that went live later than expected: the covered boundary may no longer be
+      // honourable; the item plays on to the first one that is (never forced).
+      const nowMs = this.clock.now();
+      const skipped: number[] = [];
+      while (next.preloadAtMs < nowMs && skipped.length < 1000) {
+        skipped.push(next.boundaryMs);
+        next = planAt(this.schedule, this.channelNumber, "scheduled", next.segment.endMs, this.options);
+      }
+      if (skipped.length > 0) {
+        this.logger.info(
+          { skippedBoundariesMs: skipped, nextBoundaryMs: next.boundaryMs, liveBoundaryMs: live.boundaryMs },
+          "The item on air plays on: the switch went live too late to honour the next boundary.",
         );
       }
       this.plan = next;
+      this.logPlayedOver(next);
     } catch (error) {
       this.plan = undefined;
-      this.logger.error({ err: error, afterBoundaryMs: live.boundaryMs }, "schedule has no next boundary; channel goes idle");
+      this.logger.warn({ err: error, afterBoundaryMs: live.boundaryMs }, "The schedule has no next boundary; the channel goes idle.");
       this.moveTo("NONE");
     }
   }
 
-  private fail(reason: string, invariant?: InvariantId): void {
-    this.logger.error({ invariant, state: this.machine.state, reason }, invariant ? `${invariant}: ${reason}` : reason);
+  /** Boundaries too close to honour are played over (never forced, never a gap): INFO. */
+  private logPlayedOver(plan: BoundaryPlan): void {
+    if (plan.skippedBoundariesMs.length === 0) return;
+    this.logger.info(
+      { boundaryMs: plan.boundaryMs, assetPath: plan.assetPath, skippedBoundariesMs: plan.skippedBoundariesMs, coverUntilMs: plan.coverUntilMs, frameCount: plan.frameCount },
+      "Boundaries too close to honour are played over; the item plays on to the next one that can be honoured.",
+    );
+  }
+
+  private fail(reason: string, invariant?: InvariantId, level: LogLevel = "error"): void {
+    this.terminalLevel = level;
+    this.logger[level]({ invariant, state: this.machine.state, reason }, reason.endsWith(".") ? reason : `${reason}.`);
     this.moveTo("FAILED_TERMINAL", reason);
+  }
+
+  /** Settles an immediate start()'s promise once. */
+  private settleStart(outcome: EngineOutcome): void {
+    const resolve = this.startWaiter;
+    this.startWaiter = undefined;
+    resolve?.(outcome);
   }
 
   private failStart(reason: string, error: "not_found" | undefined = undefined): EngineOutcome {
     this.phase = "start_failed";
     this.startFailureReason = reason;
-    this.logger.error({ reason }, "channel start failed");
+    this.logger.warn({ reason }, "The channel start failed.");
     return { ok: false, failure: { kind: "error", error: error ?? "internal", message: reason } };
   }
 
   private expireGrace(nowMs: number): void {
-    this.fail(this.gate.expire(this.machine.state, nowMs), Invariant.TeardownGraceTimeout);
+    this.startFailure = { kind: "error", error: "aborted", message: "teardown grace expired during the start" };
+    this.fail(this.gate.expire(this.machine.state, nowMs), Invariant.TeardownGraceTimeout, "warn");
   }
 
   private grantTeardown(): void {
     this.phase = "teardown_granted";
     this.plan = undefined;
     this.loadPreviewRetryAtMs = undefined;
+    this.switchPollAtMs = undefined;
   }
 
   /** Runs inside BoundaryStateMachine.moveTo for every move: events, terminal entry, deferred teardown. */
@@ -496,11 +674,22 @@ export class ChannelManager {
       this.live = this.plan;
       this.liveCount += 1;
       this.isProvisional = false;
+      const immediate = this.plan.startDeadlineMs !== undefined;
       this.logger.info(
-        { invariant: Invariant.LiveSessionAuthority, boundaryMs: this.plan.boundaryMs, kind: this.plan.kind, assetPath: this.plan.segment.assetPath },
-        "boundary live",
+        {
+          invariant: immediate ? Invariant.SessionStartImmediate : Invariant.LiveSessionAuthority,
+          boundaryMs: this.plan.boundaryMs,
+          kind: this.plan.kind,
+          assetPath: this.plan.assetPath,
+          ...(this.plan.substitute ? { substitute: this.plan.substitute } : {}),
+        },
+        immediate ? "The session start is live." : "The boundary is live.",
       );
       this.mailbox.post({ type: "live", atMs: move.atMs, boundaryMs: this.plan.boundaryMs, kind: this.plan.kind, segment: this.plan.segment });
+      if (this.phase === "starting") {
+        this.phase = "running";
+        this.settleStart({ ok: true, value: undefined });
+      }
     }
     this.runDeferredTeardown(move.to, move.atMs);
   }
@@ -509,14 +698,23 @@ export class ChannelManager {
   private enterTerminal(move: BoundaryMove): void {
     this.plan = undefined;
     this.loadPreviewRetryAtMs = undefined;
+    this.switchPollAtMs = undefined;
     this.timer.clear();
     this.calls.invalidate();
     if (!move.enteredTerminal) return;
     const reason = this.machine.fatalReason ?? "unknown";
-    this.logger.error(
-      { invariant: Invariant.TerminalSchedulerHalt, from: move.from, fatalReason: reason },
-      `FAILED_TERMINAL entered; scheduling halted, timers cleared (${Invariant.TerminalTimerCleared})`,
+    const level = this.terminalLevel;
+    this.terminalLevel = "error";
+    this.logger[level](
+      { invariant: Invariant.TerminalSchedulerHalt, alsoInvariant: Invariant.TerminalTimerCleared, from: move.from, fatalReason: reason },
+      "The channel entered FAILED_TERMINAL; scheduling is halted and its timers are cleared.",
     );
+    if (this.startWaiter !== undefined) {
+      this.phase = "start_failed";
+      this.startFailureReason = reason;
+      const failure = this.startFailure ?? { kind: "error", error: "internal", message: reason };
+      this.settleStart({ ok: false, failure });
+    }
     this.mailbox.post({ type: "terminal", reason, atMs: move.atMs });
   }
 
@@ -526,4 +724,9 @@ export class ChannelManager {
     this.grantTeardown();
     this.mailbox.post({ type: "teardown-ready", ...released, atMs });
   }
+}
+
+/** The last instant a LoadPreview may still be accepted: the start deadline, or the switch issuance instant. */
+function preloadDeadlineMs(plan: BoundaryPlan): number {
+  return plan.startDeadlineMs ?? plan.switchIssueAtMs;
 }

@@ -373,7 +373,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       ...(options.hubOptions ? { hubOptions: options.hubOptions } : { hubOptions: { coalesceMaxDelayMs: 0 } }),
       ...(options.hub === "memory" ? { createHub: (params) => new MemoryHub(params.socketPath, openMemoryHubs) } : {}),
       createManager: (params) => {
-        const manager = new ChannelManager(params, params.options);
+        const manager = new ChannelManager(params, { sessionStart: "scheduled", ...params.options }); // these tests pin the scheduled start's timing
         const entry: Harness["managers"][number] = { channel: params.channelNumber, manager };
         const dispose = manager.dispose.bind(manager);
         manager.dispose = () => {
