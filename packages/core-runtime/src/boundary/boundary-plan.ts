@@ -141,3 +141,33 @@ export function planNextBoundary(
 ): BoundaryPlan {
   return planAt(schedule, channelNumber, "scheduled", live.coverUntilMs, timing);
 }
+
+/** What {@link planAfterLive} returns: the next plan, and boundaries it had to play over late. */
+export interface PlanAfterLive {
+  readonly plan: BoundaryPlan;
+  /** Boundaries passed over because the switch went live too late for them (normally none). */
+  readonly lateSkippedBoundariesMs: readonly number[];
+}
+
+/**
+ * The next boundary once `live` went live at `nowMs`: normally {@link planNextBoundary}. A
+ * switch that went live later than planned (e.g. a slow immediate start) may leave too
+ * little of that boundary's preload window: while half of it (preload instant → switch
+ * issuance) is already gone, the item on air plays on to the next schedule boundary instead
+ * (never forced). Pure; throws whatever the schedule throws.
+ */
+export function planAfterLive(
+  schedule: ScheduleSource,
+  channelNumber: number,
+  live: Pick<BoundaryPlan, "coverUntilMs">,
+  nowMs: number,
+  timing: BoundaryTiming,
+): PlanAfterLive {
+  let plan = planNextBoundary(schedule, channelNumber, live, timing);
+  const skipped: number[] = [];
+  while (nowMs >= (plan.preloadAtMs + plan.switchIssueAtMs) / 2 && skipped.length < 1000) {
+    skipped.push(plan.boundaryMs);
+    plan = planAt(schedule, channelNumber, "scheduled", plan.segment.endMs, timing);
+  }
+  return { plan, lateSkippedBoundariesMs: skipped };
+}

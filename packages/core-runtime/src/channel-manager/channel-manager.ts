@@ -1,10 +1,9 @@
-import { planAt, planImmediateStart, planNextBoundary, planStartupBoundary, type BoundaryPlan } from "../boundary/boundary-plan.js";
-import { substitutePlans } from "../boundary/boundary-substitute.js";
+import { planAfterLive, planImmediateStart, planStartupBoundary, type BoundaryPlan } from "../boundary/boundary-plan.js";
 import { Invariant, type BoundaryState, type InvariantId } from "../boundary/boundary-state.js";
 import { BoundaryStateMachine, type BoundaryMove } from "../boundary/boundary-state-machine.js";
 import { dueRule, nextDueAtMs, type DueRule, type TimeRuleInput } from "../boundary/boundary-time-rules.js";
 import type { Clock } from "../ports/clock.js";
-import { checkDeclaredMatchesPlan } from "../boundary/declared-plan-check.js";
+import { decideSwitchIssuance } from "../boundary/switch-issuance-decision.js";
 import { DueTimer } from "./due-timer.js";
 import { EngineCallSlot, type EngineCallTicket } from "./engine-call-slot.js";
 import {
@@ -16,7 +15,7 @@ import {
 } from "./channel-manager-events.js";
 import { resolveChannelManagerOptions, type ChannelManagerOptions } from "./channel-manager-options.js";
 import { ChannelManagerStateError } from "./channel-manager-state-error.js";
-import { BadItemLog } from "./bad-item-log.js";
+import { BadMediaReplacer } from "./bad-media-replacer.js";
 import { decideLoadPreviewRetry, describeEngineFailure } from "./engine-failure.js";
 import { EventMailbox } from "./event-mailbox.js";
 import { TeardownGate } from "./teardown-gate.js";
@@ -92,9 +91,7 @@ export class ChannelManager {
   private startWaiter: ((outcome: EngineOutcome) => void) | undefined;
   /** Immediate start: the typed failure start() reports (set where the start fails). */
   private startFailure: EngineFailure | undefined;
-  /** Plans still to try for the current boundary after bad media (undefined until its first FAILED). */
-  private substitutes: BoundaryPlan[] | undefined;
-  private readonly badItems = new BadItemLog();
+  private readonly badMedia: BadMediaReplacer;
   /** Level of the log line announcing the next FAILED_TERMINAL entry (routine causes are not errors). */
   private terminalLevel: LogLevel = "error";
   /** The one engine call in flight; invalidated on terminal entry and dispose so late answers are ignored. */
@@ -116,6 +113,14 @@ export class ChannelManager {
     this.machine = new BoundaryStateMachine(this.logger, () => this.clock.now(), (move) => this.onMove(move));
     this.gate = new TeardownGate(this.channelNumber, this.options.teardownGraceMs, this.logger, this.metrics);
     this.timer = new DueTimer(this.clock, () => this.tick());
+    this.badMedia = new BadMediaReplacer({
+      channelNumber: this.channelNumber,
+      schedule: this.schedule,
+      timing: this.options,
+      logger: this.logger,
+      metrics: this.metrics,
+      report: (item) => this.mailbox.post({ type: "bad-item", item, atMs: item.atMs }),
+    });
     this.mailbox = new EventMailbox((error, event) =>
       this.logger.error({ err: error, event: event.type }, "channel manager listener threw"),
     );
@@ -216,7 +221,7 @@ export class ChannelManager {
       } catch (error) {
         return this.failStart(`Schedule has no plan for channel ${this.channelNumber}: ${String(error)}`, "not_found");
       }
-      this.substitutes = undefined;
+      this.badMedia.reset();
       if (immediate) waiting = new Promise<EngineOutcome>((resolve) => (this.startWaiter = resolve));
       else this.phase = "running";
       this.logger.info(
@@ -284,7 +289,7 @@ export class ChannelManager {
       isLive: this.isLive,
       provisional: this.isProvisional,
       teardownPending: this.gate.pending !== undefined,
-      badItems: this.badItems.items,
+      badItems: this.badMedia.items,
       liveBoundaryCount: this.liveCount,
       nowMs: this.clock.now(),
     };
@@ -293,7 +298,7 @@ export class ChannelManager {
       teardownReason: this.gate.pending?.reason,
       fatalReason: this.fatalReason,
       currentSegment: this.live?.segment,
-      lastBadItem: this.badItems.last,
+      lastBadItem: this.badMedia.last,
       nextSegment: this.plan?.segment,
       nextBoundaryMs: this.plan?.boundaryMs,
       nextDueAtMs: this.timer.atMs,
@@ -473,24 +478,7 @@ export class ChannelManager {
    * loaded for the same boundary; with none left the boundary fails as before.
    */
   private onBadMedia(plan: BoundaryPlan, failure: string, nowMs: number): void {
-    this.substitutes ??= substitutePlans(plan, {
-      schedule: this.schedule,
-      live: this.live,
-      fallbackAssetPath: this.schedule.fallbackAssetPath?.(this.channelNumber),
-      fallbackFps: this.schedule.programFormat(this.channelNumber).video.frameRate,
-      timing: this.options,
-    });
-    const next = this.substitutes.shift();
-    const item = { assetPath: plan.assetPath, reason: failure, atMs: nowMs, boundaryMs: plan.boundaryMs, substitute: next?.substitute ?? "none" } as const;
-    this.badItems.add(item);
-    this.metrics.badMedia?.(this.channelNumber, plan.assetPath);
-    this.mailbox.post({ type: "bad-item", item, atMs: nowMs });
-    this.logger.warn(
-      { assetPath: plan.assetPath, boundaryMs: plan.boundaryMs, failure, substitute: item.substitute, substituteAssetPath: next?.assetPath },
-      next === undefined
-        ? `The engine cannot play ${plan.assetPath}, and nothing can play instead.`
-        : `The engine cannot play ${plan.assetPath}; ${next.substitute} ${next.assetPath} plays instead.`,
-    );
+    const next = this.badMedia.replace(plan, this.live, failure, nowMs);
     if (next === undefined) {
       this.startFailure = { kind: "rejected", code: "failed", message: failure };
       return this.fail(`LoadPreview for boundary ${plan.boundaryMs} failed and no substitute could be loaded: ${failure}`);
@@ -500,17 +488,10 @@ export class ChannelManager {
   }
 
   private issueSwitch(plan: BoundaryPlan, nowMs: number): void {
-    const lateByMs = nowMs - plan.switchIssueAtMs;
-    const leadMs = plan.boundaryMs - nowMs;
-    if (leadMs < this.options.minPrefeedLeadMs) {
-      this.fail(
-        `SwitchToLive for boundary ${plan.boundaryMs} can no longer carry MIN_PREFEED: issued ${lateByMs} ms late, lead ${leadMs} ms < ${this.options.minPrefeedLeadMs} ms`,
-        Invariant.SwitchIssuanceDeadline,
-      );
-      return;
-    }
-    if (lateByMs > this.options.lateIssuanceToleranceMs) {
-      // A slow timer is not a failure: the engine still switches exactly at the target.
+    const decision = decideSwitchIssuance(this.schedule, plan, nowMs, this.options, this.lastSwitchTargetMs);
+    if (decision.kind === "terminal") return this.fail(decision.reason, decision.invariant);
+    const { leadMs, lateByMs } = decision;
+    if (decision.countedLate) {
       this.metrics.switchIssuedLate?.(this.channelNumber, lateByMs);
       this.logger.warn(
         { invariant: Invariant.SwitchIssuanceDeadline, targetBoundaryTimeMs: plan.boundaryMs, lateByMs, leadMs, toleranceMs: this.options.lateIssuanceToleranceMs },
@@ -518,15 +499,6 @@ export class ChannelManager {
       );
     }
     const params = { channelId: this.channelNumber, targetBoundaryTimeMs: plan.boundaryMs, issuedAtTimeMs: nowMs };
-    const mismatch = checkDeclaredMatchesPlan(this.schedule, plan, params.targetBoundaryTimeMs, nowMs, this.options.minPrefeedLeadMs);
-    if (mismatch !== undefined) {
-      this.fail(mismatch, Invariant.BoundaryDeclaredMatchesPlan);
-      return;
-    }
-    if (this.lastSwitchTargetMs === plan.boundaryMs) {
-      this.fail(`SwitchToLive for boundary ${plan.boundaryMs} already issued once`, Invariant.SwitchIssuanceOneShot);
-      return;
-    }
     this.lastSwitchTargetMs = plan.boundaryMs;
     this.moveTo("SWITCH_ISSUED");
     this.metrics.observeSwitchLeadMs(this.channelNumber, leadMs);
@@ -597,26 +569,18 @@ export class ChannelManager {
   }
 
   private planNext(live: BoundaryPlan): void {
-    this.substitutes = undefined;
+    this.badMedia.reset();
     this.switchPollAtMs = undefined;
     try {
-      let next = planNextBoundary(this.schedule, this.channelNumber, live, this.options);
-      // A start that went live later than expected: the covered boundary may no longer be
-      // honourable; the item plays on to the first one that is (never forced).
-      const nowMs = this.clock.now();
-      const skipped: number[] = [];
-      while (next.preloadAtMs < nowMs && skipped.length < 1000) {
-        skipped.push(next.boundaryMs);
-        next = planAt(this.schedule, this.channelNumber, "scheduled", next.segment.endMs, this.options);
-      }
-      if (skipped.length > 0) {
+      const { plan, lateSkippedBoundariesMs } = planAfterLive(this.schedule, this.channelNumber, live, this.clock.now(), this.options);
+      if (lateSkippedBoundariesMs.length > 0) {
         this.logger.info(
-          { skippedBoundariesMs: skipped, nextBoundaryMs: next.boundaryMs, liveBoundaryMs: live.boundaryMs },
+          { skippedBoundariesMs: lateSkippedBoundariesMs, nextBoundaryMs: plan.boundaryMs, liveBoundaryMs: live.boundaryMs },
           "The item on air plays on: the switch went live too late to honour the next boundary.",
         );
       }
-      this.plan = next;
-      this.logPlayedOver(next);
+      this.plan = plan;
+      this.logPlayedOver(plan);
     } catch (error) {
       this.plan = undefined;
       this.logger.warn({ err: error, afterBoundaryMs: live.boundaryMs }, "The schedule has no next boundary; the channel goes idle.");

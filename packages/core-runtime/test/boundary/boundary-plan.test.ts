@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { framesIn, planImmediateStart, planNextBoundary, planStartupBoundary, switchIssueAtMs } from "../../src/index.js";
+import { framesIn, planAfterLive, planImmediateStart, planNextBoundary, planStartupBoundary, switchIssueAtMs } from "../../src/index.js";
 import { FixedSchedule } from "../helpers/fixed-schedule.js";
 
 const TIMING = { preloadLeadMs: 7000, minPrefeedLeadMs: 5000, switchIssueMarginMs: 500 };
@@ -87,6 +87,15 @@ describe("boundary planning", () => {
       startFrame: 306, // 10.2 s into the segment that started at 990,000
       frameCount: 900 - 306,
       coverUntilMs: 1_020_000,
+    });
+  });
+
+  it("plans after a LIVE: the covered boundary, unless the switch went live too late for half its preload window", () => {
+    const live = planStartupBoundary(new FixedSchedule(), 1, 1_000_000, TIMING); // covers to 1,020,000: preload 1,013,000, issuance 1,014,500
+    expect(planAfterLive(new FixedSchedule(), 1, live, 1_013_749, TIMING)).toMatchObject({ plan: { boundaryMs: 1_020_000 }, lateSkippedBoundariesMs: [] });
+    expect(planAfterLive(new FixedSchedule(), 1, live, 1_013_750, TIMING)).toMatchObject({
+      plan: { boundaryMs: 1_050_000, preloadAtMs: 1_043_000 },
+      lateSkippedBoundariesMs: [1_020_000],
     });
   });
 });
