@@ -192,7 +192,12 @@ export class ChannelManager {
     let planHandle: string;
     let programFormat: ProgramFormat;
     try {
-      planHandle = planStartupBoundary(this.schedule, this.channelNumber, this.clock.now(), this.options).segment.assetPath;
+      // The first live asset: the item on air at the first switch (immediate: now + the expected latency).
+      const nowMs = this.clock.now();
+      planHandle =
+        this.options.sessionStart === "immediate"
+          ? this.schedule.segmentAt(this.channelNumber, Math.ceil(nowMs + this.options.startLiveLatencyMs)).assetPath
+          : planStartupBoundary(this.schedule, this.channelNumber, nowMs, this.options).segment.assetPath;
       programFormat = this.schedule.programFormat(this.channelNumber);
     } catch (error) {
       return this.failStart(`Schedule has no plan for channel ${this.channelNumber}: ${String(error)}`, "not_found");

@@ -26,6 +26,14 @@ describe("INV-SESSION-START-IMMEDIATE-001", () => {
     expect(h.logger.matching("session start is live")[0]!.fields).toMatchObject({ invariant: "INV-SESSION-START-IMMEDIATE-001" });
   });
 
+  it("names the item on air at the expected live instant as StartChannel's plan handle (not the one a preload lead later)", async () => {
+    // Start 5 s before the boundary at 1,020,000: the item on air then is a.ts; 7 s later it would be b.ts.
+    const h = immediate({ startMs: 1_015_000 });
+    await h.manager.start();
+    expect(h.engine.callsOf("startChannel")[0]!.params).toMatchObject({ planHandle: "/media/a.ts" });
+    expect(h.engine.callsOf("loadPreview")[0]!.params).toMatchObject({ assetPath: "/media/a.ts" });
+  });
+
   it("polls NOT_READY at the poll interval until OK; start() resolves only then", async () => {
     const h = immediate();
     h.engine.script("switchToLive", NOT_READY, NOT_READY);
