@@ -202,12 +202,31 @@ export class ChannelManager {
     } catch (error) {
       return this.failStart(`Schedule has no plan for channel ${this.channelNumber}: ${String(error)}`, "not_found");
     }
-    const ticket = this.calls.begin();
-    const outcome = await this.engine.startChannel(
-      { channelId: this.channelNumber, planHandle, programFormat },
-      { signal: ticket.signal, timeoutMs: this.options.engineCallTimeoutMs },
-    );
     const immediate = this.options.sessionStart === "immediate";
+    const callStart = (handle: string) => {
+      const ticket = this.calls.begin();
+      const answer = this.engine.startChannel(
+        { channelId: this.channelNumber, planHandle: handle, programFormat },
+        { signal: ticket.signal, timeoutMs: this.options.engineCallTimeoutMs },
+      );
+      return answer.then((outcome) => ({ ticket, outcome }));
+    };
+    let { ticket, outcome } = await callStart(planHandle);
+    // Immediate start: a plan handle the engine cannot open (StartChannel INTERNAL, "Failed to
+    // start producer") is bad media like a FAILED LoadPreview: reported, and StartChannel is
+    // tried again with the next substitute (the next items, then the fallback).
+    let substitute: BoundaryPlan | undefined;
+    while (immediate && !outcome.ok && outcome.failure.kind === "error" && outcome.failure.error === "internal" && this.calls.isCurrent(ticket)) {
+      const failure = `StartChannel failed: ${describeEngineFailure(outcome.failure)}`;
+      const next = this.step(() => {
+        const nowMs = this.clock.now();
+        const failed = substitute ?? planImmediateStart(this.schedule, this.channelNumber, nowMs, nowMs + this.options.startLiveLatencyMs, nowMs, this.options);
+        return this.badMedia.replace(failed, undefined, failure, nowMs);
+      });
+      if (next === undefined) break;
+      substitute = next;
+      ({ ticket, outcome } = await callStart(next.assetPath));
+    }
     let waiting: Promise<EngineOutcome> | undefined;
     const answered = this.step(() => {
       if (!this.calls.accept(ticket) || this.phase !== "starting") {
@@ -220,9 +239,12 @@ export class ChannelManager {
       }
       const nowMs = this.clock.now();
       try {
-        this.plan = immediate
-          ? planImmediateStart(this.schedule, this.channelNumber, nowMs, nowMs + this.options.startLiveLatencyMs, nowMs + this.options.startDeadlineMs, this.options)
-          : planStartupBoundary(this.schedule, this.channelNumber, nowMs, this.options);
+        const deadlineMs = nowMs + this.options.startDeadlineMs;
+        this.plan = !immediate
+          ? planStartupBoundary(this.schedule, this.channelNumber, nowMs, this.options)
+          : substitute !== undefined
+            ? { ...substitute, preloadAtMs: nowMs, switchIssueAtMs: nowMs, startDeadlineMs: deadlineMs }
+            : planImmediateStart(this.schedule, this.channelNumber, nowMs, nowMs + this.options.startLiveLatencyMs, deadlineMs, this.options);
       } catch (error) {
         return this.failStart(`Schedule has no plan for channel ${this.channelNumber}: ${String(error)}`, "not_found");
       }

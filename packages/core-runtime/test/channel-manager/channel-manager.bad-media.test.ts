@@ -91,4 +91,32 @@ describe("ChannelManager bad media (a LoadPreview that fails permanently fails o
     expect(await h.runUntil("FAILED_TERMINAL")).toBe(1_014_500); // the fake rejects at issuance
     expect(h.manager.snapshot().badItems).toEqual([]);
   });
+
+  it("retries StartChannel with the next item when the engine cannot open the current one (INTERNAL, as the real engine answers)", async () => {
+    const h = createHarness({ options: { sessionStart: "immediate" } });
+    h.engine.script("startChannel", { kind: "error", error: "internal" });
+    expect(await h.manager.start()).toEqual({ ok: true, value: undefined });
+    expect(h.engine.callsOf("startChannel").map((c) => (c.params as { planHandle: string }).planHandle)).toEqual(["/media/a.ts", "/media/b.ts"]);
+    expect(loads(h)[0]).toMatchObject({ assetPath: "/media/b.ts", startFrame: 0 });
+    expect(h.manager.snapshot().lastBadItem).toMatchObject({ assetPath: "/media/a.ts", substitute: "next-item" });
+    expect(h.manager.snapshot().lastBadItem!.reason).toContain("StartChannel failed: error internal");
+    expect(h.metrics.badMediaPaths).toEqual(["/media/a.ts"]);
+  });
+
+  it("gives up after the next items and the fallback: the start fails with StartChannel's error", async () => {
+    const schedule = new FixedSchedule();
+    schedule.fallback = "/media/slate.ts";
+    const h = createHarness({ schedule, options: { sessionStart: "immediate" } });
+    h.engine.setDefault("startChannel", { kind: "error", error: "internal" });
+    expect(await h.manager.start()).toMatchObject({ ok: false, failure: { kind: "error", error: "internal" } });
+    expect(h.engine.callsOf("startChannel").map((c) => (c.params as { planHandle: string }).planHandle)).toEqual([
+      "/media/a.ts",
+      "/media/b.ts",
+      "/media/c.ts",
+      "/media/a.ts",
+      "/media/slate.ts",
+    ]);
+    expect(h.manager.lifePhase).toBe("start_failed");
+    expect(h.engine.count("loadPreview")).toBe(0);
+  });
 });
