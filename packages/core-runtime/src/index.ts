@@ -106,3 +106,18 @@ export type { LineupSchedule, LineupScheduleOptions } from "./lineup/lineup-sche
 export { MAX_SEGMENTS_PER_QUERY, createLineupSchedule } from "./lineup/lineup-schedule.js";
 export type { LoadedLineup } from "./lineup/load-lineup-file.js";
 export { loadLineupFile } from "./lineup/load-lineup-file.js";
+
+// Session start, no-gap coverage and bad media (LIFECYCLE.md "Session start", INV-SESSION-START-IMMEDIATE-001)
+export { IMMEDIATE_SWITCH_TARGET_MS } from "./ports/playout-engine.js";
+export type { SessionStartMode } from "./channel-manager/channel-manager-options.js";
+export { SESSION_START_MODES } from "./channel-manager/channel-manager-options.js";
+export type { BoundarySubstitute } from "./boundary/boundary-plan.js";
+export { planAfterLive, planAt, planImmediateStart } from "./boundary/boundary-plan.js";
+export type { PlanAfterLive } from "./boundary/boundary-plan.js";
+export type { SwitchIssuanceDecision } from "./boundary/switch-issuance-decision.js";
+export { decideSwitchIssuance } from "./boundary/switch-issuance-decision.js";
+export type { BoundaryCoverage } from "./boundary/boundary-coverage.js";
+export { coverToHonourableBoundary } from "./boundary/boundary-coverage.js";
+export type { SubstituteContext } from "./boundary/boundary-substitute.js";
+export { MAX_NEXT_ITEM_SUBSTITUTES, substitutePlans } from "./boundary/boundary-substitute.js";
+export type { BadItem } from "./channel-manager/channel-manager-events.js";

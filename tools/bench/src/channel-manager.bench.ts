@@ -71,6 +71,8 @@ class InstantEngine implements PlayoutEngine {
     return Promise.resolve(OK);
   }
   switchToLive(params: SwitchToLiveParams): Promise<EngineOutcome<SwitchToLiveResult>> {
+    // The immediate session start (target 0) is not a scheduled issuance: not measured.
+    if (params.targetBoundaryTimeMs === 0) return Promise.resolve({ ok: true, value: { completionTimeMs: Date.now(), ptsContiguous: true } });
     const now = preciseNow();
     const errorMs = now - (params.targetBoundaryTimeMs - MIN_PREFEED_MS - ISSUE_MARGIN_MS);
     this.issuanceErrorsMs.push(errorMs);
@@ -192,7 +194,7 @@ async function main(): Promise<void> {
   const wallMs = preciseNow() - startWall;
   loopDelay.disable();
   gcObserver.disconnect();
-  const lateTerminals = managers.filter((m) => m.fatalReason?.includes("late")).length;
+  const lateTerminals = managers.filter((m) => m.fatalReason?.includes("can no longer carry MIN_PREFEED")).length;
   for (const m of managers) m.dispose();
   // Queueing inside one aligned boundary: the spread of issuance errors among channels sharing a target.
   const spreads = [...engine.byTarget.values()].filter((g) => g.length >= CHANNELS / 10).map((g) => Math.max(...g) - Math.min(...g));
@@ -201,7 +203,7 @@ async function main(): Promise<void> {
   console.log(`ChannelManager benchmark — ${CHANNELS} managers, one SystemClock, instant fake engine, ${SEGMENT_MS / 1000} s segments, ${(wallMs / 1000).toFixed(1)} s${STAGGER ? ", grids staggered (100 anchors 100 ms apart)" : ", aligned grid (every channel shares each boundary)"}`);
   console.log(`  boundaries LIVE:                 ${boundaries} (${(boundaries / CHANNELS).toFixed(1)} per channel), terminal: ${terminals}, LoadPreviews: ${engine.loadPreviews}`);
   console.log(`  switch issuance error (ms):      ${summary(engine.issuanceErrorsMs)}`);
-  console.log(`  … spread within a shared boundary (ms): ${summary(spreads)}; not issued (> 50 ms late → terminal): ${lateTerminals}`);
+  console.log(`  … spread within a shared boundary (ms): ${summary(spreads)}; not issued (lead < MIN_PREFEED → terminal): ${lateTerminals}; issued > 50 ms late (sent, counted): ${engine.issuanceErrorsMs.filter((e) => e > 50).length}`);
   console.log(`  event-loop delay (ms):           p50 ${(loopDelay.percentile(50) / 1e6).toFixed(2)}  p99 ${(loopDelay.percentile(99) / 1e6).toFixed(2)}  max ${(loopDelay.max / 1e6).toFixed(2)};  GC pauses: ${gcPausesMs.length}, max ${Math.max(0, ...gcPausesMs).toFixed(2)} ms;  load average ${loadavg().map((l) => l.toFixed(2)).join(" ")} on ${availableParallelism()} cores`);
   console.log(`  CPU per boundary:                ${((cpuMs / Math.max(1, boundaries)) * 1000).toFixed(1)} µs  (total CPU ${cpuMs.toFixed(0)} ms over ${(wallMs / 1000).toFixed(1)} s = ${((cpuMs / wallMs) * 100).toFixed(1)}% of one core)`);
   console.log(`  teardown requests:               ${deferred} deferred, ${permitted} permitted; teardown-ready events: ${teardownReady} (${reachedLive} on LIVE)`);

@@ -22,7 +22,7 @@ export type OptionKey =
   | "maxSessionsPerOwner" | "maxStreamsPerSession" | "concurrencyPolicy" | "sessionIdleTimeoutMs"
   | "sessionMaxLifetimeMs" | "sessionMaxExtensionMs" | "sessionLifetimeCapMs" | "sessionSweepIntervalMs"
   | "maxTuners" | "teardownGraceMs" | "minPrefeedLeadMs" | "preloadLeadMs" | "switchLateToleranceMs"
-  | "switchAnswerTimeoutMs" | "restartBackoffMs"
+  | "switchAnswerTimeoutMs" | "restartBackoffMs" | "sessionStart"
   | "maxBodyBytes" | "maxHeaderBytes" | "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs"
   | "lineupMediaCheck";
 
@@ -61,9 +61,10 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   value("teardownGraceMs", "--teardown-grace-ms", "RETROVUE_TEARDOWN_GRACE_MS", "10000", "INV-TEARDOWN-GRACE-TIMEOUT-001 grace; also the shutdown wait, 1000-120000"),
   value("minPrefeedLeadMs", "--min-prefeed-lead-ms", "RETROVUE_MIN_PREFEED_LEAD_MS", "5000", "MIN_PREFEED_LEAD_MS, 1000-30000 (also given to the embedded fake)"),
   value("preloadLeadMs", "--preload-lead-ms", "RETROVUE_PRELOAD_LEAD_MS", "max(7000, min prefeed lead + 2000)", "LoadPreview this long before a boundary (and the first picture after a tune-in), above min prefeed lead + 600, up to 60000"),
-  value("switchLateToleranceMs", "--switch-late-tolerance-ms", "RETROVUE_SWITCH_LATE_TOLERANCE_MS", "50", "INV-SWITCH-ISSUANCE-DEADLINE-001: a SwitchToLive due longer ago than this fails the boundary, 0-400 (under the 500 ms switch margin)"),
+  value("switchLateToleranceMs", "--switch-late-tolerance-ms", "RETROVUE_SWITCH_LATE_TOLERANCE_MS", "50", "INV-SWITCH-ISSUANCE-DEADLINE-001: a SwitchToLive issued later than this is counted late (WARN, retrovue_switch_issued_late_total) and still sent with its exact target; only a lead below the min prefeed lead fails the boundary, 0-400"),
   value("switchAnswerTimeoutMs", "--switch-answer-timeout-ms", "RETROVUE_SWITCH_ANSWER_TIMEOUT_MS", "5000", "a SwitchToLive still unanswered this long after its target fails the boundary, 100-120000"),
   value("restartBackoffMs", "--restart-backoff-ms", "RETROVUE_RESTART_BACKOFF_MS", "1000,2000,4000,8000,16000", "delays before each restart of a failed channel, comma-separated ms (0-3600000 each, 1-100 tries)"),
+  value("sessionStart", "--session-start", "RETROVUE_SESSION_START", "immediate", "how a channel session starts: immediate (SwitchToLive target 0, NOT_READY polled; first picture in well under a second) | scheduled (first switch after the preload lead)"),
   value("maxBodyBytes", "--max-body-bytes", "RETROVUE_MAX_BODY_BYTES", "65536", "largest request body (413 beyond)"),
   value("maxHeaderBytes", "--max-header-bytes", "RETROVUE_MAX_HEADER_BYTES", "16384", "largest request head (431 beyond)"),
   value("headersTimeoutMs", "--headers-timeout-ms", "RETROVUE_HEADERS_TIMEOUT_MS", "10000", "time to receive a request head"),

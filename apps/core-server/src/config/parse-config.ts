@@ -1,3 +1,4 @@
+import { SESSION_START_MODES, type SessionStartMode } from "@retrovue/core-runtime";
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
@@ -155,10 +156,11 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
     teardownGraceMs: r.int("teardownGraceMs", 10_000, 1_000, 120_000),
     minPrefeedLeadMs,
     preloadLeadMs: r.int("preloadLeadMs", Math.max(7_000, minPrefeedLeadMs + 2_000), 1_000, 60_000),
-    // Kept under the 500 ms switch margin, so even a switch that late still carries the engine's minimum lead.
+    // Only when a switch is counted late; whether it is sent depends on its lead (INV-SWITCH-ISSUANCE-DEADLINE-001).
     switchLateToleranceMs: r.int("switchLateToleranceMs", 50, 0, 400),
     switchAnswerTimeoutMs: r.int("switchAnswerTimeoutMs", 5_000, 100, 120_000),
     restartBackoffMs: r.intList("restartBackoffMs", [1_000, 2_000, 4_000, 8_000, 16_000], 0, HOUR_MS, 100),
+    sessionStart: r.oneOf<SessionStartMode>("sessionStart", SESSION_START_MODES, "immediate"),
   };
   if (limits.preloadLeadMs <= limits.minPrefeedLeadMs + 600) {
     r.problem("preloadLeadMs", `must be above the min prefeed lead + 600 ms (${limits.minPrefeedLeadMs + 600} ms)`);

@@ -1,3 +1,4 @@
+import type { SessionStartMode } from "@retrovue/core-runtime";
 /**
  * How Core reaches AIR:
  * - `embedded`: a fake AIR started by the server itself (the default; see {@link EmbeddedAirForm});
@@ -63,15 +64,22 @@ export interface LimitsConfig {
    */
   readonly preloadLeadMs: number;
   /**
-   * INV-SWITCH-ISSUANCE-DEADLINE-001: how late (ms after its issuance instant) a SwitchToLive
-   * may still go out; later fails the boundary. Default 50, at most 400 (under the 500 ms
-   * switch margin, so a tolerated late switch still has the engine's minimum lead).
+   * INV-SWITCH-ISSUANCE-DEADLINE-001: a SwitchToLive issued later than this (ms after its
+   * issuance instant) is counted late (WARN, `retrovue_switch_issued_late_total`); it is still
+   * sent with its exact target while its lead is ≥ minPrefeedLeadMs, and only a lead below
+   * that fails the boundary. Default 50, at most 400. Kept for compatibility.
    */
   readonly switchLateToleranceMs: number;
   /** A SwitchToLive unanswered this long after its target fails the boundary (hung-engine backstop), ms. Default 5000. */
   readonly switchAnswerTimeoutMs: number;
   /** Delays before each restart try of a channel that failed terminally, ms; its length is the most tries. Default [1000, 2000, 4000, 8000, 16000]. */
   readonly restartBackoffMs: readonly number[];
+  /**
+   * How a channel session starts (INV-SESSION-START-IMMEDIATE-001): `immediate` (SwitchToLive
+   * target 0, NOT_READY polled within a start deadline) or `scheduled` (the first switch after
+   * the preload lead, the previous path). Default `immediate`.
+   */
+  readonly sessionStart: SessionStartMode;
 }
 
 export interface HttpConfig {

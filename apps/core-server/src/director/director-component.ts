@@ -69,6 +69,7 @@ export function createDirectorComponent(context: ServerContext, engine: PlayoutE
             teardownGraceMs: limits.teardownGraceMs,
             lateIssuanceToleranceMs: limits.switchLateToleranceMs,
             switchAnswerTimeoutMs: limits.switchAnswerTimeoutMs,
+            sessionStart: limits.sessionStart,
             engineCallTimeoutMs: config.air.callTimeoutMs,
           },
         },

@@ -25,6 +25,8 @@ export interface AirPlayoutEngineDeps {
  * {@link EngineOutcome} (AIR's two error styles — gRPC status for Start/Stop/UpdatePlan,
  * `success=false` + result code for the rest — map to `error` and `rejected`); nothing
  * throws. Each call's latency is recorded by method, and each failure by method and kind.
+ * SwitchToLive carries `target_boundary_time_ms` as given, 0 included (the immediate switch of
+ * a session start); NOT_READY comes back as its own outcome (`rejected`, code `not_ready`).
  */
 export function createAirPlayoutEngine(deps: AirPlayoutEngineDeps): PlayoutEngine {
   const { routing, metrics } = deps;
@@ -43,8 +45,12 @@ export function createAirPlayoutEngine(deps: AirPlayoutEngineDeps): PlayoutEngin
     const outcome = toEngineOutcome(await send(client, airCallOptions(options)), map);
     const seconds = (performance.now() - started) / 1000;
     metrics?.observeEngineCall(method, seconds, outcome.ok ? undefined : failureLabel(outcome.failure));
-    if (!outcome.ok) log.warn({ channel: channelId, method, failure: outcome.failure, durationMs: Math.round(seconds * 1000) }, "engine call failed");
-    else log.debug({ channel: channelId, method, durationMs: Math.round(seconds * 1000) }, "engine call");
+    const durationMs = Math.round(seconds * 1000);
+    // NOT_READY is the immediate start's routine answer (polled until OK): not worth a WARN.
+    if (!outcome.ok && outcome.failure.kind === "rejected" && outcome.failure.code === "not_ready") {
+      log.debug({ channel: channelId, method, failure: outcome.failure, durationMs }, "The engine answered NOT_READY.");
+    } else if (!outcome.ok) log.warn({ channel: channelId, method, failure: outcome.failure, durationMs }, "engine call failed");
+    else log.debug({ channel: channelId, method, durationMs }, "engine call");
     return outcome;
   }
 

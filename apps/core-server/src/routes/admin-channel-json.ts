@@ -1,8 +1,13 @@
-import type { ChannelSessionSnapshot, LineupChannel } from "@retrovue/core-runtime";
+import type { BadItem, ChannelSessionSnapshot, LineupChannel } from "@retrovue/core-runtime";
 import type { JsonValue } from "../http/http-problem.js";
 import { channelStateOf } from "./channel-view.js";
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** A bad item (its media failed; something else played instead) as admin JSON. */
+function badItemJson(item: BadItem): { readonly [key: string]: JsonValue } {
+  return { path: item.assetPath, reason: item.reason, at: iso(item.atMs), atMs: item.atMs, boundaryAt: iso(item.boundaryMs), substitute: item.substitute };
+}
 
 /** One row of `GET /admin/channels`: the lineup entry with its channel session's internals. */
 export function adminChannelJson(channel: LineupChannel, s: ChannelSessionSnapshot | undefined): { readonly [key: string]: JsonValue } {
@@ -19,6 +24,9 @@ export function adminChannelJson(channel: LineupChannel, s: ChannelSessionSnapsh
     teardownDeadline: iso(s?.teardownDeadlineMs),
     teardownReason: s?.teardownReason ?? null,
     fatalReason: s?.fatalReason ?? null,
+    // Issue 13: items whose media failed in this session (the last 10), and the latest.
+    badItems: (s?.manager?.badItems ?? []).map(badItemJson),
+    lastBadItem: s?.manager?.lastBadItem === undefined ? null : badItemJson(s.manager.lastBadItem),
     restartAttempts: s?.restartAttempts ?? 0,
     nextRestartAt: iso(s?.nextRestartAtMs),
     sessionCreatedAt: iso(s?.createdAtMs),

@@ -37,6 +37,7 @@ describe("parseConfig", () => {
       switchLateToleranceMs: 50,
       switchAnswerTimeoutMs: 5_000,
       restartBackoffMs: [1_000, 2_000, 4_000, 8_000, 16_000],
+      sessionStart: "immediate",
     });
     expect(config.http.maxBodyBytes).toBe(65_536);
   });
@@ -194,7 +195,7 @@ describe("parseConfig", () => {
     expect(configErrorOf(() => parseConfig({ argv: ["--restart-backoff-ms", Array(101).fill("1").join(",")], env: {}, cwd })).problems).toHaveLength(1);
   });
 
-  it("reads the switch timing options and bounds the late tolerance under the 500 ms switch margin", () => {
+  it("reads the switch timing options and bounds the late tolerance (kept for compatibility: it only decides what is counted late)", () => {
     const cwd = makeTempDir();
     const config = parseConfig({ argv: ["--switch-late-tolerance-ms", "250"], env: { RETROVUE_SWITCH_ANSWER_TIMEOUT_MS: "2000" }, cwd });
     expect(config.limits).toMatchObject({ switchLateToleranceMs: 250, switchAnswerTimeoutMs: 2_000 });
@@ -205,6 +206,15 @@ describe("parseConfig", () => {
       "--switch-late-tolerance-ms / RETROVUE_SWITCH_LATE_TOLERANCE_MS",
       "--switch-answer-timeout-ms / RETROVUE_SWITCH_ANSWER_TIMEOUT_MS",
     ]);
+  });
+
+  it("reads --session-start / RETROVUE_SESSION_START (immediate | scheduled) and refuses anything else", () => {
+    const cwd = makeTempDir();
+    expect(parseConfig({ argv: ["--session-start", "scheduled"], env: {}, cwd }).limits.sessionStart).toBe("scheduled");
+    expect(parseConfig({ argv: [], env: { RETROVUE_SESSION_START: "scheduled" }, cwd }).limits.sessionStart).toBe("scheduled");
+    expect(parseConfig({ argv: ["--session-start", "immediate"], env: { RETROVUE_SESSION_START: "scheduled" }, cwd }).limits.sessionStart).toBe("immediate");
+    const error = configErrorOf(() => parseConfig({ argv: ["--session-start", "instant"], env: {}, cwd }));
+    expect(error.problems.map((p) => p.option)).toEqual(["--session-start / RETROVUE_SESSION_START"]);
   });
 
   it("accepts a lineup path that exists", () => {

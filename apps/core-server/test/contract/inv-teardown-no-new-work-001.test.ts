@@ -76,9 +76,9 @@ describe("INV-TEARDOWN-NO-NEW-WORK-001 (server + fake AIR process)", () => {
     await s.waitIdle();
   });
 
-  // Segments of 1.5 s (shorter than the 2 s preload lead): every next boundary is too close
-  // to govern after the start-up switch, so the resync boundary's preload is due the very
-  // instant the channel goes LIVE.
+  // Segments of 1.5 s (shorter than the 2 s preload lead): the item switched in at start-up
+  // plays over the boundaries too close to honour, and the first one that can be honoured has
+  // its preload due within one segment (1.5 s) of the channel going LIVE.
   const shortSegments = { segmentMs: 1_500 };
 
   it("INV-TEARDOWN-NO-NEW-WORK-001: a pending teardown that resolves on LIVE leaves the next boundary unprepared (no LoadPreview)", async () => {
@@ -94,14 +94,14 @@ describe("INV-TEARDOWN-NO-NEW-WORK-001 (server + fake AIR process)", () => {
     expect(t.methods(sw.receivedAtMs)).toEqual(["SwitchToLive", "DetachStream", "StopChannel"]);
   });
 
-  it("INV-TEARDOWN-NO-NEW-WORK-001: control — with the viewer still there the next boundary's LoadPreview follows LIVE at once", async () => {
+  it("INV-TEARDOWN-NO-NEW-WORK-001: control — with the viewer still there the next boundary's LoadPreview follows LIVE (within one segment)", async () => {
     const s = await startScenario({ lineup: shortSegments });
     const viewer = await tuneUntil(s, 1, "SWITCH_SCHEDULED");
     const t = await s.waitCalls(1, (x) => x.of("LoadPreview").length >= 2, "the next boundary's LoadPreview");
     const sw = t.first("SwitchToLive")!;
     const next = t.of("LoadPreview")[1]!;
     expect(next.receivedAtMs).toBeGreaterThanOrEqual(sw.answeredAtMs!);
-    expect(next.receivedAtMs - sw.answeredAtMs!).toBeLessThanOrEqual(TIMING.atOnceMs);
+    expect(next.receivedAtMs - sw.answeredAtMs!).toBeLessThanOrEqual(shortSegments.segmentMs + TIMING.atOnceMs);
     viewer.leave();
     await s.waitIdle();
   });

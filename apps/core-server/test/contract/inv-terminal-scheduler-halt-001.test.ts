@@ -1,5 +1,5 @@
 // INV-TERMINAL-SCHEDULER-HALT-001 end to end: once a boundary is FAILED_TERMINAL (forced by
-// the fake: PROTOCOL_VIOLATION on the switch, FAILED on the preload, or the engine process
+// the fake: PROTOCOL_VIOLATION on the switch, PROTOCOL_VIOLATION on the preload, or the engine process
 // crashing under the switch, or a switch it never answers), the engine receives no further LoadPreview or SwitchToLive
 // for that session — even while the failed session lingers (slow StopChannel) past the
 // instants its boundary was planned for. Teardown still reaches the engine.

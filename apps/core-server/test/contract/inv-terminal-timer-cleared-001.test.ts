@@ -1,5 +1,5 @@
 // INV-TERMINAL-TIMER-CLEARED-001 end to end: entering FAILED_TERMINAL (forced by the fake:
-// PROTOCOL_VIOLATION, FAILED, a crash, a switch never answered) cancels every boundary timer of the channel at that
+// PROTOCOL_VIOLATION on the switch or the preload, a crash, a switch never answered) cancels every boundary timer of the channel at that
 // moment — not later when the session is disposed — and none fires afterwards. Timers are
 // observed through the server's clock (a counting wrapper of the system clock that knows
 // which component armed each timer).

@@ -10,16 +10,14 @@ afterEach(async () => {
   cleanupTempDirs();
 });
 
-/** How late every timer of {@link LateClock} fires, ms: a busy event loop, made exact. */
-const TIMERS_LATE_MS = 150;
-
-/** The system clock whose timers all fire {@link TIMERS_LATE_MS} after they are due. */
+/** The system clock whose timers all fire `lateMs` after they are due: a busy event loop, made exact. */
 class LateClock implements Clock {
+  constructor(readonly lateMs: number) {}
   now(): number {
     return systemClock.now();
   }
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
-    return systemClock.setTimeout(callback, Math.max(0, delayMs) + TIMERS_LATE_MS);
+    return systemClock.setTimeout(callback, Math.max(0, delayMs) + this.lateMs);
   }
   clearTimeout(handle: TimerHandle): void {
     systemClock.clearTimeout(handle);
@@ -29,23 +27,54 @@ class LateClock implements Clock {
 const fatalReasons = (s: FullServer): string[] =>
   s.logLines.filter((l) => typeof l["fatalReason"] === "string").map((l) => String(l["fatalReason"]));
 
-describe("director component: the config's switch timing reaches every ChannelManager", () => {
-  it("INV-SWITCH-ISSUANCE-DEADLINE-001: with the default 50 ms tolerance a switch due 150 ms ago fails the boundary", async () => {
-    const s = await startFullServer([], undefined, new LateClock());
-    const viewer = await openStream(`${s.url}/channels/1/stream.ts`);
-    await eventually("a terminal boundary", () => fatalReasons(s).length > 0);
-    expect(fatalReasons(s)[0]).toMatch(/issued 1\d\d ms late \(tolerance 50 ms\)/);
-    expect(s.fakeAir.calls().filter((c) => c.method === "SwitchToLive")).toEqual([]);
-    viewer.destroy();
-  });
+const switchCalls = (s: FullServer) => s.fakeAir.calls().filter((c) => c.method === "SwitchToLive");
 
-  it("with --switch-late-tolerance-ms 250 the same late switch goes out and the channel goes live", async () => {
-    const s = await startFullServer(["--switch-late-tolerance-ms", "250"], undefined, new LateClock());
+/** The scheduled start path: its first switch is a scheduled one (1.7 s preload lead under these flags). */
+const SCHEDULED = ["--session-start", "scheduled"];
+
+describe("director component: the config's switch timing reaches every ChannelManager", () => {
+  it("INV-SWITCH-ISSUANCE-DEADLINE-001: a switch 150 ms late (tolerance 50 ms) is sent with its exact target, counted, and goes live", async () => {
+    const s = await startFullServer(SCHEDULED, undefined, new LateClock(150));
     const viewer = await openStream(`${s.url}/channels/1/stream.ts`);
     await eventually("channel 1 live", () => s.director.channelSnapshots().find((c) => c.channelNumber === 1)?.isLive === true);
     expect(fatalReasons(s)).toEqual([]);
-    const issued = s.logLines.find((l) => l["msg"] === "SwitchToLive issued");
-    expect(Number(issued?.["lateByMs"])).toBeGreaterThanOrEqual(TIMERS_LATE_MS);
+    const late = s.logLines.find((l) => l["level"] === 40 && String(l["msg"]).startsWith("SwitchToLive is issued"));
+    expect(Number(late?.["lateByMs"])).toBeGreaterThanOrEqual(150);
+    const [first] = switchCalls(s);
+    expect(Number(first!.request["target_boundary_time_ms"]) - Number(first!.request["issued_at_time_ms"])).toBe(Number(late?.["leadMs"]));
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    expect(metrics).toMatch(/retrovue_switch_issued_late_total\{channel="1"\} 1/);
+    viewer.destroy();
+  });
+
+  it("with --switch-late-tolerance-ms 250 the same switch is not counted late", async () => {
+    const s = await startFullServer([...SCHEDULED, "--switch-late-tolerance-ms", "250"], undefined, new LateClock(150));
+    const viewer = await openStream(`${s.url}/channels/1/stream.ts`);
+    await eventually("channel 1 live", () => s.director.channelSnapshots().find((c) => c.channelNumber === 1)?.isLive === true);
+    const issued = s.logLines.find((l) => l["msg"] === "SwitchToLive issued.");
+    expect(Number(issued?.["lateByMs"])).toBeGreaterThanOrEqual(150);
+    expect(s.logLines.filter((l) => String(l["msg"]).startsWith("SwitchToLive is issued"))).toEqual([]);
+    viewer.destroy();
+  });
+
+  it("a switch that can no longer carry MIN_PREFEED (600 ms late, 500 ms margin) fails the boundary and sends nothing", async () => {
+    const s = await startFullServer(SCHEDULED, undefined, new LateClock(600));
+    const viewer = await openStream(`${s.url}/channels/1/stream.ts`);
+    await eventually("a terminal boundary", () => fatalReasons(s).length > 0);
+    expect(fatalReasons(s)[0]).toMatch(/can no longer carry MIN_PREFEED: issued 6\d\d ms late/);
+    expect(switchCalls(s)).toEqual([]);
+    viewer.destroy();
+  });
+
+  it("INV-SESSION-START-IMMEDIATE-001: by default the first switch is the immediate one (target 0), polled until OK", async () => {
+    const s = await startFullServer();
+    const viewer = await openStream(`${s.url}/channels/1/stream.ts`);
+    await eventually("channel 1 live", () => s.director.channelSnapshots().find((c) => c.channelNumber === 1)?.isLive === true);
+    const calls = switchCalls(s);
+    expect(calls.length).toBeGreaterThanOrEqual(2);
+    expect(calls.map((c) => String(c.request["target_boundary_time_ms"]))).toEqual(calls.map(() => "0"));
+    expect(calls[0]!.outcome).toMatchObject({ kind: "response", response: { result_code: "RESULT_CODE_NOT_READY" } });
+    expect(calls.at(-1)!.outcome).toMatchObject({ kind: "response", response: { result_code: "RESULT_CODE_OK" } });
     viewer.destroy();
   });
 });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { createAirClient } from "@retrovue/air-client";
 import { startFakeAir, type FakeAir } from "@retrovue/fake-air";
 import { afterEach, describe, expect, it } from "vitest";
+import { IMMEDIATE_SWITCH_TARGET_MS } from "@retrovue/core-runtime";
 import {
   createAirPlayoutEngine,
   createServerMetrics,
@@ -93,6 +94,30 @@ describe("AirClient → PlayoutEngine adapter (real gRPC to fake-air)", () => {
       expect(body).toContain(`retrovue_engine_call_duration_seconds_count{method="${method}"} 1`);
     }
     expect(body).not.toContain("retrovue_engine_call_errors_total{");
+  });
+
+  it("carries the immediate switch (target 0) and maps NOT_READY to its own outcome, then OK on a later call (INV-SESSION-START-IMMEDIATE-001)", async () => {
+    const { engine, fake } = await setup();
+    const media = await sink();
+    await engine.acquireChannel(1);
+    await engine.attachStream({ channelId: 1, socketPath: media.path, replaceExisting: false });
+    await engine.startChannel({ channelId: 1, planHandle: BARS, programFormat: FORMAT });
+    await engine.loadPreview({ channelId: 1, assetPath: BARS, startFrame: 0, frameCount: 900, fps: { numerator: 30, denominator: 1 } });
+    const first = await engine.switchToLive({ channelId: 1, targetBoundaryTimeMs: IMMEDIATE_SWITCH_TARGET_MS, issuedAtTimeMs: Date.now() });
+    expect(first).toMatchObject({ ok: false, failure: { kind: "rejected", code: "not_ready" } });
+    let answer = first;
+    for (let tries = 0; tries < 100 && !answer.ok; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      answer = await engine.switchToLive({ channelId: 1, targetBoundaryTimeMs: IMMEDIATE_SWITCH_TARGET_MS, issuedAtTimeMs: Date.now() });
+      if (!answer.ok) expect(answer.failure).toMatchObject({ kind: "rejected", code: "not_ready" });
+    }
+    expect(answer.ok).toBe(true);
+    expect(fake.calls().filter((c) => c.method === "SwitchToLive").map((c) => c.request["target_boundary_time_ms"])).toEqual(
+      fake.calls().filter((c) => c.method === "SwitchToLive").map(() => "0"),
+    );
+    await media.received(188 * 40);
+    expect(fake.channelState(1)).toMatchObject({ live: true });
+    await engine.stopChannel(1);
   });
 
   it("reports AIR's status-style failures as errors and body-style failures as rejections, and counts them", async () => {

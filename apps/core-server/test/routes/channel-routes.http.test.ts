@@ -118,9 +118,13 @@ describe("GET /channels/{n}/stream.ts (session-less)", () => {
 
   it("answers 503 when the engine refuses to start the channel (ChannelStartError), and leaves nothing behind", async () => {
     const { url, director, fakeAir } = await startFullServer();
-    fakeAir.script("StartChannel", { grpcStatus: { code: 13, message: "boom" }, times: 1 });
+    // INTERNAL on every try: the immediate start also tries the next items as plan handle (a
+    // corrupt current item is refused this way by the real engine), then gives up.
+    fakeAir.script("StartChannel", { grpcStatus: { code: 13, message: "boom" } });
     const res = await fetch(`${url}/channels/3/stream.ts`);
     expect(res.status).toBe(503);
+    expect(fakeAir.calls().filter((c) => c.method === "StartChannel")).toHaveLength(4);
+    fakeAir.clearFaults();
     expect(res.headers.get("retry-after")).toBe("5");
     expect(await res.json()).toMatchObject({ type: "urn:retrovue:problem:channel-start-failed", channel: 3, stage: "start" });
     await eventually("failed session removed", () => director.sessionCount === 0);

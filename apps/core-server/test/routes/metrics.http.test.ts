@@ -23,7 +23,8 @@ function sample(text: string, series: string): number | undefined {
 
 describe("/metrics", () => {
   it("exports every LIFECYCLE.md metric and the server's, fed by real streams, sessions and engine calls", async () => {
-    const { url, adminToken, fakeAir } = await startFullServer();
+    // The scheduled start path: its first switch carries a lead (the immediate one has none to observe).
+    const { url, adminToken, fakeAir } = await startFullServer(["--session-start", "scheduled"]);
     const a = await createSession(url);
     await createSession(url);
     const stream = await openStream(`${url}/sessions/${a.id}/channels/1/stream.ts`, bearer(a.token));
@@ -48,6 +49,8 @@ describe("/metrics", () => {
       "retrovue_engine_call_duration_seconds",
       "retrovue_engine_call_errors_total",
       "retrovue_http_requests_total",
+      "retrovue_switch_issued_late_total",
+      "retrovue_bad_media_total",
     ]) {
       expect(text, name).toContain(`# TYPE ${name} `);
     }

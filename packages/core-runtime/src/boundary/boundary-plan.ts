@@ -1,5 +1,6 @@
 import type { Rational } from "../ports/rational.js";
 import type { ScheduledSegment, ScheduleSource } from "../ports/schedule-source.js";
+import { coverToHonourableBoundary } from "./boundary-coverage.js";
 
 /** The timing figures planning needs (a subset of the resolved ChannelManagerOptions). */
 export interface BoundaryTiming {
@@ -10,31 +11,50 @@ export interface BoundaryTiming {
 
 /**
  * How a boundary came about:
- * - `startup`: the session's first switch, at an arbitrary instant, into the segment playing then;
- * - `scheduled`: a boundary of the schedule (a segment start);
- * - `resync`: an instant chosen after skipping a boundary too close to govern, into the
- *   segment playing then (keeps the channel on schedule).
+ * - `startup`: the session's first switch, at an arbitrary instant, into the segment playing then
+ *   (immediate when `immediate` is set: SwitchToLive target 0, INV-SESSION-START-IMMEDIATE-001);
+ * - `scheduled`: a boundary of the schedule (a segment start).
  */
-export type BoundaryKind = "startup" | "scheduled" | "resync";
+export type BoundaryKind = "startup" | "scheduled";
+
+/**
+ * What a plan loads instead of its scheduled segment, after that segment's LoadPreview
+ * failed permanently (bad media): the channel's `fallback` clip, the item on air
+ * continued, or (at session start) the next item of the schedule.
+ */
+export type BoundarySubstitute = "fallback" | "continuation" | "next-item";
 
 /** One boundary to govern: what goes live, when, and when to prepare it. All instants epoch ms. */
 export interface BoundaryPlan {
   readonly kind: BoundaryKind;
   readonly channelNumber: number;
-  /** The switch instant: SwitchToLive's `target_boundary_time_ms`, exactly. */
+  /** The switch instant: SwitchToLive's `target_boundary_time_ms`, exactly (the expected live instant for an immediate start). */
   readonly boundaryMs: number;
-  /** The segment playing at `boundaryMs`. */
+  /** The segment the schedule plays at `boundaryMs`. */
   readonly segment: ScheduledSegment;
-  /** LoadPreview start frame: the segment's frame at `boundaryMs`. */
+  /** The asset LoadPreview loads: the segment's, or a substitute's. */
+  readonly assetPath: string;
+  readonly fps: Rational;
+  /** LoadPreview start frame: the segment's frame at `boundaryMs` (a substitute's own). */
   readonly startFrame: number;
-  /** LoadPreview frame count: from `startFrame` to the segment's end (at least 1). */
+  /** LoadPreview frame count: from `startFrame` to `coverUntilMs` (at least 1). */
   readonly frameCount: number;
-  /** When LoadPreview is due (PLANNED is entered then): boundary − preload lead. */
-  readonly preloadAtMs: number;
-  /** When SwitchToLive is issued: boundary − MIN_PREFEED − margin. */
-  readonly switchIssueAtMs: number;
-  /** Scheduled boundaries passed over because their lead could not be honoured. */
+  /**
+   * The next boundary that can be honoured: the segment's end, or later when boundaries in
+   * between are too close to honour (their preload instant is before `boundaryMs`): the item
+   * plays on over them, never a gap.
+   */
+  readonly coverUntilMs: number;
+  /** Schedule boundaries inside (`boundaryMs`, `coverUntilMs`) the item plays over. */
   readonly skippedBoundariesMs: readonly number[];
+  /** When LoadPreview is due (PLANNED is entered then): boundary − preload lead (now for an immediate start). */
+  readonly preloadAtMs: number;
+  /** When SwitchToLive is issued: boundary − MIN_PREFEED − margin (for an immediate start: as soon as the preview is accepted). */
+  readonly switchIssueAtMs: number;
+  /** Set only for the immediate session start: the start deadline (epoch ms). */
+  readonly startDeadlineMs?: number;
+  /** Set when this plan replaces a segment whose media failed. */
+  readonly substitute?: BoundarySubstitute;
 }
 
 /** Frames of `fps` in `ms` milliseconds, rounded down: floor(ms × fps / 1000). */
@@ -47,34 +67,40 @@ export function switchIssueAtMs(boundaryMs: number, timing: BoundaryTiming): num
   return boundaryMs - timing.minPrefeedLeadMs - timing.switchIssueMarginMs;
 }
 
-function planAt(
+/** The plan of the segment playing at `boundaryMs`, from its frame at that instant, covering to the next honourable boundary. */
+export function planAt(
   schedule: ScheduleSource,
   channelNumber: number,
   kind: BoundaryKind,
   boundaryMs: number,
   timing: BoundaryTiming,
-  skippedBoundariesMs: readonly number[],
 ): BoundaryPlan {
   const segment = schedule.segmentAt(channelNumber, boundaryMs);
   const offsetFrames = Math.min(framesIn(boundaryMs - segment.startMs, segment.fps), segment.frameCount - 1);
+  const cover = coverToHonourableBoundary(schedule, channelNumber, segment, boundaryMs, timing.preloadLeadMs);
+  // Exact segment frames up to its end, plus the stretch it plays over (too-close boundaries).
+  const extraFrames = cover.coverUntilMs > segment.endMs ? framesIn(cover.coverUntilMs - segment.endMs, segment.fps) : 0;
   return {
     kind,
     channelNumber,
     boundaryMs,
     segment,
+    assetPath: segment.assetPath,
+    fps: segment.fps,
     startFrame: segment.assetStartFrame + offsetFrames,
-    frameCount: Math.max(1, segment.frameCount - offsetFrames),
+    frameCount: Math.max(1, segment.frameCount - offsetFrames + extraFrames),
+    coverUntilMs: cover.coverUntilMs,
+    skippedBoundariesMs: cover.skippedBoundariesMs,
     preloadAtMs: boundaryMs - timing.preloadLeadMs,
     switchIssueAtMs: switchIssueAtMs(boundaryMs, timing),
-    skippedBoundariesMs,
   };
 }
 
 /**
- * The session's first boundary: the switch instant is `nowMs` + preload lead, so the
- * preload is due at once and the switch keeps its full lead; the preview is the segment
- * playing at that instant, from its frame at that instant (the channel is on schedule
- * from its first frame). Throws whatever the schedule throws (e.g. an unknown channel).
+ * The session's first boundary on the scheduled start path (`sessionStart: "scheduled"`):
+ * the switch instant is `nowMs` + preload lead, so the preload is due at once and the
+ * switch keeps its full lead; the preview is the segment playing at that instant, from its
+ * frame at that instant. Throws whatever the schedule throws (e.g. an unknown channel).
  */
 export function planStartupBoundary(
   schedule: ScheduleSource,
@@ -82,31 +108,66 @@ export function planStartupBoundary(
   nowMs: number,
   timing: BoundaryTiming,
 ): BoundaryPlan {
-  return planAt(schedule, channelNumber, "startup", Math.ceil(nowMs) + timing.preloadLeadMs, timing, []);
+  return planAt(schedule, channelNumber, "startup", Math.ceil(nowMs) + timing.preloadLeadMs, timing);
 }
 
 /**
- * The boundary after the one that went live at `liveBoundaryMs`: the end of the segment
- * playing then. A boundary is governable only if its preload instant is not before
- * `liveBoundaryMs`; one closer than that cannot honour the lead and is skipped, never
- * forced: the next switch is then at `liveBoundaryMs` + preload lead, into the segment
- * playing at that instant (kind `resync`).
+ * The immediate session start (INV-SESSION-START-IMMEDIATE-001): the segment on air at the
+ * expected live instant `liveAtMs`, from its frame then, covering to the first boundary
+ * that can be honoured after it; LoadPreview due at `nowMs`, the switch (target 0) as soon
+ * as the preview is accepted, everything within `startDeadlineMs`.
+ */
+export function planImmediateStart(
+  schedule: ScheduleSource,
+  channelNumber: number,
+  nowMs: number,
+  liveAtMs: number,
+  startDeadlineMs: number,
+  timing: BoundaryTiming,
+): BoundaryPlan {
+  const plan = planAt(schedule, channelNumber, "startup", Math.ceil(liveAtMs), timing);
+  return { ...plan, preloadAtMs: nowMs, switchIssueAtMs: nowMs, startDeadlineMs };
+}
+
+/**
+ * The boundary after `live` (the plan that went live): the one its frames cover to,
+ * `live.coverUntilMs`, which can be honoured by construction.
  */
 export function planNextBoundary(
   schedule: ScheduleSource,
   channelNumber: number,
-  liveBoundaryMs: number,
+  live: Pick<BoundaryPlan, "coverUntilMs">,
   timing: BoundaryTiming,
 ): BoundaryPlan {
-  const next = schedule.segmentAt(channelNumber, liveBoundaryMs).endMs;
-  if (next - timing.preloadLeadMs >= liveBoundaryMs) {
-    return planAt(schedule, channelNumber, "scheduled", next, timing, []);
-  }
-  const resyncMs = liveBoundaryMs + timing.preloadLeadMs;
+  return planAt(schedule, channelNumber, "scheduled", live.coverUntilMs, timing);
+}
+
+/** What {@link planAfterLive} returns: the next plan, and boundaries it had to play over late. */
+export interface PlanAfterLive {
+  readonly plan: BoundaryPlan;
+  /** Boundaries passed over because the switch went live too late for them (normally none). */
+  readonly lateSkippedBoundariesMs: readonly number[];
+}
+
+/**
+ * The next boundary once `live` went live at `nowMs`: normally {@link planNextBoundary}. A
+ * switch that went live later than planned (e.g. a slow immediate start) may leave too
+ * little of that boundary's preload window: while half of it (preload instant → switch
+ * issuance) is already gone, the item on air plays on to the next schedule boundary instead
+ * (never forced). Pure; throws whatever the schedule throws.
+ */
+export function planAfterLive(
+  schedule: ScheduleSource,
+  channelNumber: number,
+  live: Pick<BoundaryPlan, "coverUntilMs">,
+  nowMs: number,
+  timing: BoundaryTiming,
+): PlanAfterLive {
+  let plan = planNextBoundary(schedule, channelNumber, live, timing);
   const skipped: number[] = [];
-  for (let b = next; b <= resyncMs; b = schedule.segmentAt(channelNumber, b).endMs) {
-    if (b === resyncMs) return planAt(schedule, channelNumber, "scheduled", b, timing, skipped);
-    skipped.push(b);
+  while (nowMs >= (plan.preloadAtMs + plan.switchIssueAtMs) / 2 && skipped.length < 1000) {
+    skipped.push(plan.boundaryMs);
+    plan = planAt(schedule, channelNumber, "scheduled", plan.segment.endMs, timing);
   }
-  return planAt(schedule, channelNumber, "resync", resyncMs, timing, skipped);
+  return { plan, lateSkippedBoundariesMs: skipped };
 }

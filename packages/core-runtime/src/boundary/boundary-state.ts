@@ -49,7 +49,7 @@ export function isTransientState(state: BoundaryState): boolean {
   return TRANSIENT_STATES.has(state);
 }
 
-/** Invariant IDs of LIFECYCLE.md; log lines and test names carry them verbatim. */
+/** Invariant IDs of LIFECYCLE.md (and the session start rule written there); log lines and test names carry them verbatim. */
 export const Invariant = Object.freeze({
   BoundaryLifecycle: "INV-BOUNDARY-LIFECYCLE-001",
   BoundaryDeclaredMatchesPlan: "INV-BOUNDARY-DECLARED-MATCHES-PLAN-001",
@@ -63,6 +63,8 @@ export const Invariant = Object.freeze({
   ViewerCountAdvisory: "INV-VIEWER-COUNT-ADVISORY-001",
   TerminalSchedulerHalt: "INV-TERMINAL-SCHEDULER-HALT-001",
   TerminalTimerCleared: "INV-TERMINAL-TIMER-CLEARED-001",
+  /** The session start: immediate switch (target 0), NOT_READY polled within a start deadline. */
+  SessionStartImmediate: "INV-SESSION-START-IMMEDIATE-001",
 } as const);
 
 /** One of the invariant IDs in {@link Invariant}. */

@@ -5,12 +5,23 @@ export interface TimeRuleInput {
   readonly state: BoundaryState;
   /** True while the session runs (started, not released, not disposed). */
   readonly running: boolean;
-  readonly plan?: { readonly boundaryMs: number; readonly preloadAtMs: number; readonly switchIssueAtMs: number } | undefined;
+  readonly plan?:
+    | {
+        readonly boundaryMs: number;
+        readonly preloadAtMs: number;
+        readonly switchIssueAtMs: number;
+        /** Set only for the immediate session start (INV-SESSION-START-IMMEDIATE-001). */
+        readonly startDeadlineMs?: number | undefined;
+      }
+    | undefined;
   /** Grace deadline of a pending teardown. */
   readonly teardownDeadlineMs?: number | undefined;
   /** When a failed LoadPreview may be retried. */
   readonly loadPreviewRetryAtMs?: number | undefined;
+  /** An engine call (LoadPreview, or the immediate start's SwitchToLive) is in flight. */
   readonly loadPreviewInFlight: boolean;
+  /** Immediate start: when the next SwitchToLive poll is due after a NOT_READY. */
+  readonly switchPollAtMs?: number | undefined;
   /** How long after its target a SwitchToLive answer may take. */
   readonly switchAnswerTimeoutMs: number;
 }
@@ -26,6 +37,12 @@ export interface TimeRuleInput {
  *   (no switch may be scheduled: INV-TEARDOWN-NO-NEW-WORK-001);
  * - `issue-switch` — SWITCH_SCHEDULED at its issuance instant;
  * - `switch-unanswered` — SWITCH_ISSUED past target + answer timeout.
+ *
+ * The immediate session start (plan with `startDeadlineMs`, INV-SESSION-START-IMMEDIATE-001)
+ * differs: the switch is armed and issued as soon as the preview is accepted; at the start
+ * deadline (inclusive) a start still PLANNED is `preload-missed` and one still SWITCH_ISSUED is
+ * `start-deadline`; `poll-switch` re-sends the SwitchToLive after a NOT_READY (no call in flight).
+ * With a teardown pending in PRELOAD_ISSUED it is `switch-missed` at once (nothing can resolve it).
  */
 export type DueRule =
   | "grace-expired"
@@ -35,7 +52,9 @@ export type DueRule =
   | "arm-switch"
   | "switch-missed"
   | "issue-switch"
-  | "switch-unanswered";
+  | "switch-unanswered"
+  | "poll-switch"
+  | "start-deadline";
 
 /** The rule due at `nowMs`, or undefined. Pure. FAILED_TERMINAL has none (INV-TERMINAL-SCHEDULER-HALT-001). */
 export function dueRule(input: TimeRuleInput, nowMs: number): DueRule | undefined {
@@ -44,6 +63,7 @@ export function dueRule(input: TimeRuleInput, nowMs: number): DueRule | undefine
   const pending = input.teardownDeadlineMs !== undefined;
   if (pending && isTransientState(state) && nowMs >= input.teardownDeadlineMs!) return "grace-expired";
   if (!input.running || plan === undefined) return undefined;
+  if (plan.startDeadlineMs !== undefined) return immediateStartRule(input, plan.startDeadlineMs, pending, nowMs);
   switch (state) {
     case "NONE":
     case "LIVE":
@@ -64,6 +84,28 @@ export function dueRule(input: TimeRuleInput, nowMs: number): DueRule | undefine
   }
 }
 
+function immediateStartRule(input: TimeRuleInput, deadlineMs: number, pending: boolean, nowMs: number): DueRule | undefined {
+  const late = nowMs >= deadlineMs;
+  switch (input.state) {
+    case "NONE":
+      return pending ? undefined : "preload";
+    case "PLANNED":
+      if (late) return "preload-missed";
+      return !pending && !input.loadPreviewInFlight && input.loadPreviewRetryAtMs !== undefined && nowMs >= input.loadPreviewRetryAtMs
+        ? "retry-preload"
+        : undefined;
+    case "PRELOAD_ISSUED":
+      return pending ? "switch-missed" : "arm-switch";
+    case "SWITCH_SCHEDULED":
+      return "issue-switch";
+    case "SWITCH_ISSUED":
+      if (late) return "start-deadline";
+      return !input.loadPreviewInFlight && input.switchPollAtMs !== undefined && nowMs >= input.switchPollAtMs ? "poll-switch" : undefined;
+    default:
+      return undefined;
+  }
+}
+
 /**
  * The earliest instant at which {@link dueRule} can next return a rule, or undefined when
  * none can (nothing to arm a timer for). Pure.
@@ -77,7 +119,12 @@ export function nextDueAtMs(input: TimeRuleInput): number | undefined {
     if (next === undefined || atMs < next) next = atMs;
   };
   if (pending && isTransientState(state)) due(input.teardownDeadlineMs!);
-  if (input.running && plan !== undefined) {
+  if (input.running && plan !== undefined && plan.startDeadlineMs !== undefined) {
+    if (isTransientState(state)) due(plan.startDeadlineMs);
+    if (state === "NONE" && !pending) due(plan.preloadAtMs);
+    if (state === "PLANNED" && !pending && !input.loadPreviewInFlight && input.loadPreviewRetryAtMs !== undefined) due(input.loadPreviewRetryAtMs);
+    if (state === "SWITCH_ISSUED" && !input.loadPreviewInFlight && input.switchPollAtMs !== undefined) due(input.switchPollAtMs);
+  } else if (input.running && plan !== undefined) {
     switch (state) {
       case "NONE":
       case "LIVE":

@@ -26,7 +26,8 @@ export function checkDeclaredMatchesPlan(
   if (plan.kind === "scheduled" && current.startMs !== plan.boundaryMs) {
     return `Planned boundary ${plan.boundaryMs} is no longer a schedule boundary (segment starts at ${current.startMs})`;
   }
-  if (current.sequence !== plan.segment.sequence || current.assetPath !== plan.segment.assetPath || current.startMs !== plan.segment.startMs) {
+  // A next-item substitute (session start, bad current item) plays another item by design.
+  if (plan.substitute !== "next-item" && (current.sequence !== plan.segment.sequence || current.assetPath !== plan.segment.assetPath || current.startMs !== plan.segment.startMs)) {
     return `Schedule changed for boundary ${plan.boundaryMs}: planned ${plan.segment.assetPath}#${plan.segment.sequence}, now ${current.assetPath}#${current.sequence}`;
   }
   if (declaredTargetMs - issuedAtMs < minPrefeedLeadMs) {

@@ -1,4 +1,4 @@
-import type { BoundaryKind } from "../boundary/boundary-plan.js";
+import type { BoundaryKind, BoundarySubstitute } from "../boundary/boundary-plan.js";
 import type { BoundaryState } from "../boundary/boundary-state.js";
 import type { ScheduledSegment } from "../ports/schedule-source.js";
 
@@ -12,10 +12,26 @@ export type TeardownReason =
   | (string & {});
 
 /**
+ * An item whose LoadPreview failed permanently (FAILED: media the engine cannot play). It
+ * failed only itself: `substitute` says what played instead (`none`: nothing could, the
+ * boundary then failed).
+ */
+export interface BadItem {
+  readonly assetPath: string;
+  /** The engine's answer, e.g. "rejected FAILED: …". */
+  readonly reason: string;
+  readonly atMs: number;
+  /** The boundary it was due at. */
+  readonly boundaryMs: number;
+  readonly substitute: BoundarySubstitute | "none";
+}
+
+/**
  * What a ChannelManager tells its subscribers, in the order it happened:
  * - `state`: every boundary move (illegal ones show `to: "FAILED_TERMINAL"`);
  * - `live`: the engine confirmed a switch (INV-LIVE-SESSION-AUTHORITY-001);
  * - `terminal`: FAILED_TERMINAL was entered, with the fatal reason (once);
+ * - `bad-item`: an item's media failed; something else plays instead (see {@link BadItem});
  * - `teardown-ready`: a deferred teardown may run now (once per deferred request;
  *   INV-TEARDOWN-STABLE-STATE-001). `deferredMs` = now − request instant.
  */
@@ -29,6 +45,7 @@ export type ChannelManagerEvent =
       readonly segment: ScheduledSegment;
     }
   | { readonly type: "terminal"; readonly reason: string; readonly atMs: number }
+  | { readonly type: "bad-item"; readonly item: BadItem; readonly atMs: number }
   | {
       readonly type: "teardown-ready";
       readonly reason: string;
@@ -39,7 +56,8 @@ export type ChannelManagerEvent =
 
 /**
  * Where a manager is in its own life (beside the boundary state):
- * `idle` (constructed) → `starting` (StartChannel in flight) → `running`; or
+ * `idle` (constructed) → `starting` (StartChannel in flight, and for the immediate start
+ * until the first LIVE) → `running`; or
  * `start_failed`; `teardown_granted` once a teardown was permitted (immediately or
  * deferred) — no scheduling intent is formed after that; `disposed`.
  */
@@ -63,6 +81,10 @@ export interface ChannelManagerSnapshot {
   readonly nextBoundaryMs?: number;
   /** The instant the manager's one timer is armed for, if any. */
   readonly nextDueAtMs?: number;
+  /** The most recent bad item, if any. */
+  readonly lastBadItem?: BadItem;
+  /** The last bad items of this session (at most 10, oldest first). */
+  readonly badItems: readonly BadItem[];
   /** Boundaries that reached LIVE in this session (the first one included). */
   readonly liveBoundaryCount: number;
   readonly nowMs: number;

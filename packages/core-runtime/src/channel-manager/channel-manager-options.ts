@@ -18,8 +18,12 @@ export interface ChannelManagerOptions {
    * issuance = boundary − minPrefeedLeadMs − switchIssueMarginMs. @default 500 (range 0–5000)
    */
   readonly switchIssueMarginMs: number;
-  /** A switch issued later than this after its issuance instant is terminal
-   * (INV-SWITCH-ISSUANCE-DEADLINE-001). @default 50 (range 0–1000) */
+  /**
+   * A switch issued later than this after its issuance instant is counted as late (WARN and
+   * `switchIssuedLate`), and still sent with its exact planned target as long as its lead is
+   * ≥ MIN_PREFEED; only a lead below MIN_PREFEED is terminal (INV-SWITCH-ISSUANCE-DEADLINE-001).
+   * @default 50 (range 0–1000)
+   */
   readonly lateIssuanceToleranceMs: number;
   /** Teardown deferral limit (INV-TEARDOWN-GRACE-TIMEOUT-001). @default 10000 (range 1000–600000) */
   readonly teardownGraceMs: number;
@@ -35,7 +39,29 @@ export interface ChannelManagerOptions {
    * target − now + this). @default 5000 (range 100–120000)
    */
   readonly switchAnswerTimeoutMs: number;
+  /**
+   * How a session starts. `immediate` (INV-SESSION-START-IMMEDIATE-001): LoadPreview of the
+   * item on air at the expected live instant, then SwitchToLive with target 0, NOT_READY
+   * polled until OK within `startDeadlineMs`. `scheduled`: the first switch is a scheduled
+   * one at now + preload lead (the previous path). @default "immediate"
+   */
+  readonly sessionStart: SessionStartMode;
+  /** Immediate start: StartChannel answered → LIVE within this, else a start failure. @default 4000 (range 100–60000) */
+  readonly startDeadlineMs: number;
+  /** Immediate start: delay between SwitchToLive polls after NOT_READY. @default 50 (range 10–1000) */
+  readonly startPollIntervalMs: number;
+  /**
+   * Immediate start: how long after StartChannel's answer the picture is expected live; the
+   * item and frame loaded are those on air then. @default 200 (range 0–5000)
+   */
+  readonly startLiveLatencyMs: number;
 }
+
+/** The two session start paths (see {@link ChannelManagerOptions.sessionStart}). */
+export type SessionStartMode = "immediate" | "scheduled";
+
+/** Every {@link SessionStartMode}. */
+export const SESSION_START_MODES: readonly SessionStartMode[] = Object.freeze(["immediate", "scheduled"]);
 
 /** A constructor option outside its range. */
 export class ChannelManagerOptionsError extends RangeError {
@@ -66,6 +92,13 @@ function checkRange(option: keyof ChannelManagerOptions, value: number, min: num
   return value;
 }
 
+function checkSessionStart(value: unknown): SessionStartMode {
+  if (!SESSION_START_MODES.includes(value as SessionStartMode)) {
+    throw new ChannelManagerOptionsError("sessionStart", value, `one of ${SESSION_START_MODES.join(", ")}`);
+  }
+  return value as SessionStartMode;
+}
+
 /**
  * Fills defaults and checks ranges. Throws {@link ChannelManagerOptionsError} on the first
  * bad field, so bad configuration fails at start, not at the first boundary.
@@ -89,5 +122,9 @@ export function resolveChannelManagerOptions(options: Partial<ChannelManagerOpti
     engineCallTimeoutMs: checkRange("engineCallTimeoutMs", options.engineCallTimeoutMs ?? 5000, 100, 120_000),
     loadPreviewRetryDelayMs: checkRange("loadPreviewRetryDelayMs", options.loadPreviewRetryDelayMs ?? 250, 10, 10_000),
     switchAnswerTimeoutMs: checkRange("switchAnswerTimeoutMs", options.switchAnswerTimeoutMs ?? 5000, 100, 120_000),
+    sessionStart: checkSessionStart(options.sessionStart ?? "immediate"),
+    startDeadlineMs: checkRange("startDeadlineMs", options.startDeadlineMs ?? 4000, 100, 60_000),
+    startPollIntervalMs: checkRange("startPollIntervalMs", options.startPollIntervalMs ?? 50, 10, 1000),
+    startLiveLatencyMs: checkRange("startLiveLatencyMs", options.startLiveLatencyMs ?? 200, 0, 5000),
   });
 }

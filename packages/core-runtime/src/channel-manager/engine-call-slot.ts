@@ -31,6 +31,11 @@ export class EngineCallSlot {
     return ticket;
   }
 
+  /** True when `ticket` is still the current call of the current generation (the slot is not freed). */
+  isCurrent(ticket: EngineCallTicket): boolean {
+    return ticket === this.current && ticket.generation === this.generation;
+  }
+
   /** True (and frees the slot) when `ticket`'s answer is still current; false for a stale answer. */
   accept(ticket: EngineCallTicket): boolean {
     if (ticket !== this.current || ticket.generation !== this.generation) return false;

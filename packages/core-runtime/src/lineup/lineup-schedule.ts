@@ -29,6 +29,7 @@ interface ChannelGrid {
   /** prefix[i] = offset of item i in the loop; prefix[n] = cycle. */
   readonly prefix: readonly number[];
   readonly assetPaths: readonly string[];
+  readonly fallbackPath: string | undefined;
 }
 
 /**
@@ -44,7 +45,9 @@ export function createLineupSchedule(lineup: Lineup, options: LineupScheduleOpti
     const assetPaths = channel.playlist.map((asset) =>
       options.mediaRoot !== undefined ? resolveMediaPath(options.mediaRoot, asset.path) : posix.join(lineup.mediaRoot, asset.path),
     );
-    grids.set(channel.number, { channel, prefix, assetPaths });
+    const resolve = (path: string): string =>
+      options.mediaRoot !== undefined ? resolveMediaPath(options.mediaRoot, path) : posix.join(lineup.mediaRoot, path);
+    grids.set(channel.number, { channel, prefix, assetPaths, fallbackPath: channel.fallback === undefined ? undefined : resolve(channel.fallback) });
   }
   const numbers = [...grids.keys()].sort((a, b) => a - b);
 
@@ -93,6 +96,7 @@ export function createLineupSchedule(lineup: Lineup, options: LineupScheduleOpti
     channel: (channelNumber) => grid(channelNumber).channel,
     channelNumbers: () => numbers,
     programFormat: (channelNumber): ProgramFormat => grid(channelNumber).channel.programFormat,
+    fallbackAssetPath: (channelNumber) => grid(channelNumber).fallbackPath,
     segmentAt,
     segmentsBetween(channelNumber, fromMs, toMs) {
       const out: ScheduledSegment[] = [];

@@ -23,6 +23,8 @@ export interface LineupChannel {
   readonly group?: string;
   /** Logo URL (for guides). */
   readonly logo?: string;
+  /** Clip (path under the media root, checked like playlist paths) played instead of an item whose media fails. */
+  readonly fallback?: string;
   readonly programFormat: ProgramFormat;
   readonly playlist: readonly LineupAsset[];
   /** One loop of the playlist, ms (sum of the items' durationMs). */

@@ -120,12 +120,13 @@ function parseAsset(c: Checker, value: unknown, at: string): LineupAsset | undef
 }
 
 function parseChannel(c: Checker, value: unknown, at: string): LineupChannel | undefined {
-  const o = c.object(value, at, ["number", "name", "group", "logo", "programFormat", "playlist"]);
+  const o = c.object(value, at, ["number", "name", "group", "logo", "fallback", "programFormat", "playlist"]);
   if (o === undefined) return undefined;
   const number = c.positiveInteger(o["number"], `${at}.number`, MAX_CHANNEL_NUMBER);
   const name = c.string(o["name"], `${at}.name`);
   const group = c.string(o["group"], `${at}.group`, true);
   const logo = c.string(o["logo"], `${at}.logo`, true);
+  const fallback = parseFallback(c, o["fallback"], `${at}.fallback`);
   const programFormat = parseProgramFormat(c, o["programFormat"], `${at}.programFormat`);
   const items = c.array(o["playlist"], `${at}.playlist`);
   const playlist = items?.map((item, i) => parseAsset(c, item, `${at}.playlist[${i}]`));
@@ -140,7 +141,16 @@ function parseChannel(c: Checker, value: unknown, at: string): LineupChannel | u
     cycleMs: assets.reduce((sum, a) => sum + a.durationMs, 0),
     ...(group !== undefined ? { group } : {}),
     ...(logo !== undefined ? { logo } : {}),
+    ...(fallback !== undefined ? { fallback } : {}),
   };
+}
+
+/** The optional fallback clip: a media path checked like a playlist item's. */
+function parseFallback(c: Checker, value: unknown, at: string): string | undefined {
+  const raw = c.string(value, at, true);
+  if (raw === undefined) return undefined;
+  const checked = checkMediaPath(raw);
+  return checked.ok ? checked.path : c.fail(at, checked.reason);
 }
 
 /**

@@ -18,6 +18,10 @@ export interface LifecycleMetrics {
   observePrefeedLeadMs(channel: number, ms: number): void;
   /** `retrovue_switch_lead_time_ms`: SwitchToLive target − issued_at. */
   observeSwitchLeadMs(channel: number, ms: number): void;
+  /** Optional: `retrovue_switch_issued_late_total` (counter): a SwitchToLive issued late but still with lead ≥ MIN_PREFEED (sent). */
+  switchIssuedLate?(channel: number, lateByMs: number): void;
+  /** Optional: `retrovue_bad_media_total` (counter): a LoadPreview failed permanently (FAILED); the item was replaced. */
+  badMedia?(channel: number, assetPath: string): void;
   /** Optional: every boundary move (e.g. a `retrovue_boundary_transitions_total` counter). */
   boundaryTransition?(channel: number, from: BoundaryState, to: BoundaryState): void;
 }

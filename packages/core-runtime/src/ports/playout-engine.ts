@@ -63,16 +63,23 @@ export interface LoadPreviewParams {
   readonly fps: Rational;
 }
 
+/**
+ * `targetBoundaryTimeMs` of the immediate switch (session start only,
+ * INV-SESSION-START-IMMEDIATE-001): switch as soon as the preview is ready. The engine first
+ * answers NOT_READY (its own outcome, `rejected` with code `not_ready`), then OK on a later call.
+ */
+export const IMMEDIATE_SWITCH_TARGET_MS = 0;
+
 export interface SwitchToLiveParams {
   readonly channelId: number;
-  /** Epoch ms at which the engine must switch: the planned boundary, exactly. */
+  /** Epoch ms at which the engine must switch: the planned boundary, exactly; or {@link IMMEDIATE_SWITCH_TARGET_MS}. */
   readonly targetBoundaryTimeMs: number;
   /** Epoch ms at which Core issued the call (lead = target - issuedAt). */
   readonly issuedAtTimeMs: number;
 }
 
 export interface SwitchToLiveResult {
-  /** Epoch ms at which the engine reports the switch completed. */
+  /** Epoch ms at which the engine reports the switch completed (for an immediate switch the real engine reports its steady clock: do not use it). */
   readonly completionTimeMs: number;
   readonly ptsContiguous: boolean;
 }

@@ -34,4 +34,9 @@ export interface ScheduleSource {
   segmentAt(channelNumber: number, atMs: number): ScheduledSegment;
   /** Segments overlapping [fromMs, toMs), in order (for guides). Throws for an unknown channel. */
   segmentsBetween(channelNumber: number, fromMs: number, toMs: number): ScheduledSegment[];
+  /**
+   * Optional: the channel's fallback clip (an absolute media path), played instead of an item
+   * whose media the engine cannot play; undefined when the channel has none.
+   */
+  fallbackAssetPath?(channelNumber: number): string | undefined;
 }

@@ -1,4 +1,4 @@
-import { Invariant } from "../boundary/boundary-state.js";
+import { Invariant, isTransientState } from "../boundary/boundary-state.js";
 import type { Clock, TimerHandle } from "../ports/clock.js";
 import type { Logger } from "../ports/logger.js";
 import type { PlayoutEngine } from "../ports/playout-engine.js";
@@ -161,7 +161,8 @@ export class ChannelSession {
   requestStop(reason: string): Promise<void> {
     if (this.phase === "stopping") return this.stopped;
     if (this.stopRequest === undefined || reason === "shutdown") this.stopRequest = reason;
-    if (this.phase === "starting") this.startController?.abort();
+    // An immediate start in a transient state is not cut: it ends (LIVE or failure, bounded) and the stop then goes through the gate.
+    if (this.phase === "starting") { if (!(this.manager && isTransientState(this.manager.boundaryState))) this.startController?.abort(); }
     else if (this.phase === "running") this.gate(reason);
     else if (!this.busy) void this.finalTeardown(reason, false); // restarting, backoff armed
     return this.stopped;

@@ -12,6 +12,10 @@ describe("resolveChannelManagerOptions()", () => {
       engineCallTimeoutMs: 5000,
       loadPreviewRetryDelayMs: 250,
       switchAnswerTimeoutMs: 5000,
+      sessionStart: "immediate",
+      startDeadlineMs: 4000,
+      startPollIntervalMs: 50,
+      startLiveLatencyMs: 200,
     });
   });
 

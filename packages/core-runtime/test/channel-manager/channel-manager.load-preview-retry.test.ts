@@ -19,7 +19,9 @@ describe("ChannelManager LoadPreview retries", () => {
     expect(attempts).toEqual([T0, T0 + 250, T0 + 500]);
     expect(h.manager.boundaryState).toBe("SWITCH_SCHEDULED");
     expect(await h.runUntil("LIVE")).toBe(T0 + 7000);
-    expect(h.logger.matching("LoadPreview failed; retrying")).toHaveLength(2);
+    const retries = h.logger.matching("LoadPreview failed and will be retried");
+    expect(retries).toHaveLength(2);
+    expect(retries.every((r) => r.level === "info")).toBe(true);
   });
 
   it("goes FAILED_TERMINAL when LoadPreview still fails at the switch issuance instant", async () => {
@@ -37,7 +39,6 @@ describe("ChannelManager LoadPreview retries", () => {
   });
 
   it.each<[string, FakeAnswer]>([
-    ["FAILED (missing file)", { kind: "rejected", code: "failed" }],
     ["PROTOCOL_VIOLATION", { kind: "rejected", code: "protocol_violation" }],
     ["unspecified (unknown channel)", { kind: "rejected", code: "unspecified" }],
     ["not_found", { kind: "error", error: "not_found" }],

@@ -34,20 +34,20 @@ describe("ChannelManager session start", () => {
     expect(h.engine.callsOf("loadPreview")[1]!.params).toMatchObject({ assetPath: "/srv/media/ch1/bars.ts", startFrame: 0, frameCount: 900 });
   });
 
-  it("skips a boundary too close after the start-up switch (logged) and resyncs into the segment playing then", async () => {
+  it("plays the first item on over a boundary too close to honour after the start-up switch (INFO), then resumes the schedule", async () => {
     // Switch at 1,047,000; the boundary at 1,050,000 is 3 s later: its lead cannot be honoured.
     const h = createHarness({ startMs: 1_040_000 });
-    expect(await h.startLive()).toBe(1_047_000);
-    const skipped = h.logger.matching("boundary skipped")[0]!;
-    expect(skipped.level).toBe("warn");
-    expect(skipped.fields).toMatchObject({ skippedBoundariesMs: [1_050_000], nextBoundaryMs: 1_054_000, kind: "resync" });
-    await h.runUntil("LIVE");
-    expect(h.engine.callsOf("switchToLive")[1]!.params).toMatchObject({ targetBoundaryTimeMs: 1_054_000, issuedAtTimeMs: 1_048_500 });
-    // 4 s into the segment that started at 1,050,000 (sequence 35: c.ts): frame 120 of 900.
-    expect(h.engine.callsOf("loadPreview")[1]!.params).toMatchObject({ assetPath: "/media/c.ts", startFrame: 120, frameCount: 780 });
-    // Back on the grid: the next boundary is the schedule's own.
-    await h.runUntil("LIVE");
-    expect(h.clock.now()).toBe(1_080_000);
+    await h.start();
+    // The first item's frames already cover to the next honourable boundary, 1,080,000: 3 s + 30 s.
+    expect(h.engine.callsOf("loadPreview")[0]!.params).toMatchObject({ assetPath: "/media/b.ts", startFrame: 810, frameCount: 90 + 900 });
+    expect(await h.runUntil("LIVE")).toBe(1_047_000);
+    const over = h.logger.matching("played over")[0]!;
+    expect(over.level).toBe("info");
+    expect(over.fields).toMatchObject({ skippedBoundariesMs: [1_050_000], coverUntilMs: 1_080_000 });
+    // No switch between: the next one is the schedule's own boundary at 1,080,000, from frame 0.
+    expect(await h.runUntil("LIVE")).toBe(1_080_000);
+    expect(h.engine.callsOf("switchToLive").map((c) => (c.params as { targetBoundaryTimeMs: number }).targetBoundaryTimeMs)).toEqual([1_047_000, 1_080_000]);
+    expect(h.engine.callsOf("loadPreview")[1]!.params).toMatchObject({ assetPath: "/media/a.ts", startFrame: 0, frameCount: 900 });
   });
 
   it("is provisional until the first LIVE", async () => {
@@ -110,7 +110,7 @@ describe("ChannelManager session start", () => {
     await h.runUntil("LIVE");
     expect(h.manager.boundaryState).toBe("NONE");
     expect(h.states().slice(-2)).toEqual(["LIVE", "NONE"]);
-    expect(h.logger.matching("schedule has no next boundary")[0]!.level).toBe("error");
+    expect(h.logger.matching("The schedule has no next boundary")[0]!.level).toBe("warn");
     expect(h.tracked.armedCount).toBe(0);
     expect(h.manager.requestTeardown("viewer_inactive")).toBe(true);
   });

@@ -60,7 +60,7 @@ describe("ChannelManager tick() and its one timer", () => {
     const clock = new ManualClock(T0);
     const deaf = new DeafClock(clock);
     const engine = new FakeEngine(clock, { switchAnswer: "instant" });
-    const manager = new ChannelManager({ channelNumber: 1, engine, schedule: new FixedSchedule(), clock: deaf });
+    const manager = new ChannelManager({ channelNumber: 1, engine, schedule: new FixedSchedule(), clock: deaf }, { sessionStart: "scheduled" });
     await manager.start();
     await settle();
     expect(manager.boundaryState).toBe("SWITCH_SCHEDULED");

@@ -25,23 +25,48 @@ describe("INV-SWITCH-ISSUANCE-DEADLINE-001", () => {
     expect(h.engine.callsOf("switchToLive").at(-1)!.params).toMatchObject({ targetBoundaryTimeMs: 1_020_000, issuedAtTimeMs: 1_011_500 });
   });
 
-  it("accepts an issuance exactly 50 ms late", async () => {
+  it("issues exactly 50 ms late without counting it late (the tolerance)", async () => {
     const h = createHarness();
     h.tracked.lagMs = 50;
     await h.start();
     await h.runUntil("SWITCH_ISSUED");
     expect(h.engine.callsOf("switchToLive")[0]!.params).toMatchObject({ issuedAtTimeMs: T0 + 1550, targetBoundaryTimeMs: T0 + 7000 });
     expect(h.logger.matching("SwitchToLive issued")[0]!.fields).toMatchObject({ lateByMs: 50 });
+    expect(h.metrics.switchesLateMs).toEqual([]);
   });
 
-  it("goes FAILED_TERMINAL instead of issuing more than 50 ms late, and sends nothing", async () => {
+  it("sends a switch 51 ms late with its exact planned target, counted (WARN + metric), and goes LIVE on time", async () => {
     const h = createHarness();
     h.tracked.lagMs = 51;
     await h.start();
+    expect(await h.runUntil("LIVE")).toBe(T0 + 7000);
+    expect(h.engine.callsOf("switchToLive")[0]!.params).toMatchObject({ issuedAtTimeMs: T0 + 1551, targetBoundaryTimeMs: T0 + 7000 });
+    expect(h.metrics.switchesLateMs).toEqual([51]);
+    const late = h.logger.matching("issued 51 ms late")[0]!;
+    expect(late.level).toBe("warn");
+    expect(late.fields).toMatchObject({ invariant: "INV-SWITCH-ISSUANCE-DEADLINE-001", lateByMs: 51, leadMs: 5449 });
+  });
+
+  it("still sends a switch 500 ms late: its lead is exactly MIN_PREFEED", async () => {
+    const h = createHarness();
+    h.tracked.lagMs = 500;
+    await h.start();
+    expect(await h.runUntil("LIVE")).toBe(T0 + 7000);
+    expect(h.engine.callsOf("switchToLive")[0]!.params).toMatchObject({ issuedAtTimeMs: T0 + 2000, targetBoundaryTimeMs: T0 + 7000 });
+    expect(h.metrics.switchLeadMs).toEqual([5000]);
+    expect(h.manager.boundaryState).toBe("LIVE");
+  });
+
+  it("goes FAILED_TERMINAL, sending nothing, once the switch can no longer carry MIN_PREFEED (501 ms late)", async () => {
+    const h = createHarness();
+    h.tracked.lagMs = 501;
+    await h.start();
     const at = await h.runUntil("FAILED_TERMINAL");
-    expect(at).toBe(T0 + 1551);
+    expect(at).toBe(T0 + 2001);
     expect(h.engine.count("switchToLive")).toBe(0);
-    expect(h.manager.fatalReason).toBe(`SwitchToLive for boundary ${T0 + 7000} would be issued 51 ms late (tolerance 50 ms)`);
+    expect(h.manager.fatalReason).toBe(
+      `SwitchToLive for boundary ${T0 + 7000} can no longer carry MIN_PREFEED: issued 501 ms late, lead 4999 ms < 5000 ms`,
+    );
     expect(h.logger.withInvariant("INV-SWITCH-ISSUANCE-DEADLINE-001")[0]!.level).toBe("error");
   });
 

@@ -18,7 +18,7 @@ describe("INV-TERMINAL-SCHEDULER-HALT-001", () => {
     expect(h.tracked.armedCount).toBe(0);
     expect(h.manager.boundaryState).toBe("FAILED_TERMINAL");
     expect(h.manager.snapshot().nextBoundaryMs).toBeUndefined();
-    expect(h.logger.withInvariant("INV-TERMINAL-SCHEDULER-HALT-001")[0]!.message).toContain("scheduling halted");
+    expect(h.logger.withInvariant("INV-TERMINAL-SCHEDULER-HALT-001")[0]!.message).toContain("scheduling is halted");
   });
 
   it("is absorbing: no move leaves it, and a second failure does not replace the fatal reason", async () => {

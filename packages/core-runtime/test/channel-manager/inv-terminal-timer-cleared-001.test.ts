@@ -17,13 +17,13 @@ async function expectNoGhosts(h: Harness): Promise<void> {
 describe("INV-TERMINAL-TIMER-CLEARED-001", () => {
   it("clears the retry timer on a legal move into FAILED_TERMINAL (permanent LoadPreview failure)", async () => {
     const h = createHarness();
-    h.engine.script("loadPreview", { kind: "rejected", code: "rejected_busy" }, { kind: "rejected", code: "failed", delayMs: 100 });
+    h.engine.script("loadPreview", { kind: "rejected", code: "rejected_busy" }, { kind: "rejected", code: "protocol_violation", delayMs: 100 });
     await h.start();
     expect(h.tracked.armedDueAtMs()).toContain(h.clock.now() + 250); // retry armed
     await h.advance(250);
     await h.advance(100);
     await expectNoGhosts(h);
-    expect(h.manager.fatalReason).toContain("FAILED");
+    expect(h.manager.fatalReason).toContain("PROTOCOL_VIOLATION");
   });
 
   it("clears the armed switch timer on an illegal move (SWITCH_SCHEDULED -> LIVE)", async () => {

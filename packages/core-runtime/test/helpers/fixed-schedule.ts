@@ -11,6 +11,8 @@ export const TEST_FORMAT: ProgramFormat = {
  */
 export class FixedSchedule implements ScheduleSource {
   override: ((channelNumber: number, atMs: number, normal: ScheduledSegment) => ScheduledSegment) | undefined;
+  /** The channel's fallback clip, if a test gives one. */
+  fallback: string | undefined;
 
   constructor(
     readonly channelNumber = 1,
@@ -46,6 +48,11 @@ export class FixedSchedule implements ScheduleSource {
       frameCount: (this.segmentMs * 30) / 1000,
     };
     return this.override ? this.override(channelNumber, atMs, normal) : normal;
+  }
+
+  fallbackAssetPath(channelNumber: number): string | undefined {
+    this.check(channelNumber);
+    return this.fallback;
   }
 
   segmentsBetween(channelNumber: number, fromMs: number, toMs: number): ScheduledSegment[] {

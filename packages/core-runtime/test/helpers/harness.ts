@@ -36,9 +36,11 @@ export function createHarness(options: HarnessOptions = {}) {
   const schedule = options.schedule ?? new FixedSchedule(options.channelNumber ?? 1);
   const logger = new CaptureLogger();
   const metrics = new RecordingMetrics();
+  // The boundary-rule tests pin scheduled switches from a scheduled start (first switch at
+  // start + 7 s); the immediate start has its own tests and passes `sessionStart: "immediate"`.
   const manager = new ProbeManager(
     { channelNumber: options.channelNumber ?? 1, engine, schedule, clock: tracked, logger, metrics },
-    options.options,
+    { sessionStart: "scheduled", ...options.options },
   );
   const events: ChannelManagerEvent[] = [];
   manager.subscribe((event) => events.push(event));

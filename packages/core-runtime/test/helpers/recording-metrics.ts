@@ -9,6 +9,8 @@ export class RecordingMetrics implements LifecycleMetrics {
   readonly prefeedLeadMs: number[] = [];
   readonly switchLeadMs: number[] = [];
   readonly transitions: Array<[BoundaryState, BoundaryState]> = [];
+  readonly switchesLateMs: number[] = [];
+  readonly badMediaPaths: string[] = [];
 
   teardownDeferred(): void {
     this.deferred += 1;
@@ -27,6 +29,12 @@ export class RecordingMetrics implements LifecycleMetrics {
   }
   observeSwitchLeadMs(_channel: number, ms: number): void {
     this.switchLeadMs.push(ms);
+  }
+  switchIssuedLate(_channel: number, lateByMs: number): void {
+    this.switchesLateMs.push(lateByMs);
+  }
+  badMedia(_channel: number, assetPath: string): void {
+    this.badMediaPaths.push(assetPath);
   }
   boundaryTransition(_channel: number, from: BoundaryState, to: BoundaryState): void {
     this.transitions.push([from, to]);

@@ -5,6 +5,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  type ChannelManagerOptions,
   ChannelManager,
   ManualClock,
   ProgramDirector,
@@ -337,6 +338,8 @@ export interface HarnessOptions {
   readonly startMs?: number;
   /** `real` (default): a StreamHub on a Unix socket per session; `memory`: {@link MemoryHub}. */
   readonly hub?: "real" | "memory";
+  /** ChannelManager options of every session (default: the scheduled start these suites pin). */
+  readonly managerOptions?: Partial<ChannelManagerOptions>;
 }
 
 /** A director over the scripted engine, a real StreamHub per session, and a manual clock. */
@@ -373,7 +376,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       ...(options.hubOptions ? { hubOptions: options.hubOptions } : { hubOptions: { coalesceMaxDelayMs: 0 } }),
       ...(options.hub === "memory" ? { createHub: (params) => new MemoryHub(params.socketPath, openMemoryHubs) } : {}),
       createManager: (params) => {
-        const manager = new ChannelManager(params, params.options);
+        const manager = new ChannelManager(params, { sessionStart: "scheduled", ...params.options, ...options.managerOptions }); // these tests pin the scheduled start's timing
         const entry: Harness["managers"][number] = { channel: params.channelNumber, manager };
         const dispose = manager.dispose.bind(manager);
         manager.dispose = () => {

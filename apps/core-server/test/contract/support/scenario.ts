@@ -20,12 +20,13 @@ export const TIMING = Object.freeze({
   /** "At once": the most a teardown RPC may trail the event that released it, ms (2 busy cores). */
   atOnceMs: 1_000,
   /**
-   * `--switch-late-tolerance-ms` of the suite. The server shares its event loop with the
-   * test's viewers and pollers, and on two busy cores a timer can fire more than the
-   * production 50 ms late; 250 ms still leaves the switch above the fake's minimum lead. No
-   * test here is about INV-SWITCH-ISSUANCE-DEADLINE-001 (unit-tested on a manual clock).
+   * The start path of the suite unless a test says otherwise: `scheduled`, whose first switch
+   * is a scheduled boundary the tests can hold in each transient state (an HTTP viewer's head
+   * arrives at the start, before that boundary). The immediate start (the server's default)
+   * has its own file, inv-session-start-immediate-001.test.ts. No late-tolerance flag any
+   * more: a late switch with lead ≥ MIN_PREFEED is sent and counted, not failed.
    */
-  switchLateToleranceMs: 250,
+  sessionStart: "scheduled" as "immediate" | "scheduled",
 });
 
 /** One row of `GET /admin/channels`. */
@@ -58,6 +59,8 @@ export interface ScenarioOptions {
   /** Engine side: a fake process in connect mode (default), or spawn mode with this binary. */
   readonly spawnBinary?: string;
   readonly logLevel?: "debug" | "info" | "warn";
+  /** `--session-start` of the server. Default {@link TIMING.sessionStart}. */
+  readonly sessionStart?: "immediate" | "scheduled";
 }
 
 /** A fake AIR process (connect mode) plus the real server, and the suite's probes. */
@@ -100,7 +103,7 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
       "--preload-lead-ms", String(preloadLeadMs),
       ...graceFlag,
       "--restart-backoff-ms", options.restartBackoffMs ?? "60000",
-      "--switch-late-tolerance-ms", String(TIMING.switchLateToleranceMs),
+      "--session-start", options.sessionStart ?? TIMING.sessionStart,
       ...(options.argv ?? []),
     ],
     ...(options.lineup !== undefined ? { lineup: options.lineup } : {}),

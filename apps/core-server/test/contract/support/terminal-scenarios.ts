@@ -8,14 +8,14 @@ import { waitFor } from "./wait.js";
 /** How the fake forces a boundary into FAILED_TERMINAL. */
 export type TerminalCause =
   | "SwitchToLive PROTOCOL_VIOLATION"
-  | "LoadPreview FAILED"
+  | "LoadPreview PROTOCOL_VIOLATION"
   | "engine crash during SwitchToLive"
   | "SwitchToLive never answered";
 
 /** Every cause, for `it.each`. */
 export const TERMINAL_CAUSES: readonly TerminalCause[] = [
   "SwitchToLive PROTOCOL_VIOLATION",
-  "LoadPreview FAILED",
+  "LoadPreview PROTOCOL_VIOLATION",
   "engine crash during SwitchToLive",
   "SwitchToLive never answered",
 ];
@@ -62,8 +62,8 @@ export async function forceTerminal(cause: TerminalCause): Promise<TerminalRun> 
     viewer = await tuneUntil(s, 1, "SWITCH_SCHEDULED");
     await s.waitChannel(1, (c) => c.boundaryState === "FAILED_TERMINAL" || c.phase === "restarting", "terminal");
     cause_ = (await s.timeline(1)).first("SwitchToLive")!;
-  } else if (cause === "LoadPreview FAILED") {
-    await air.script("LoadPreview", { resultCode: "FAILED", times: 1 });
+  } else if (cause === "LoadPreview PROTOCOL_VIOLATION") {
+    await air.script("LoadPreview", { resultCode: "PROTOCOL_VIOLATION", times: 1 }); // FAILED (bad media) fails only the item, not the boundary
     viewer = await s.tune(1);
     await s.waitChannel(1, (c) => c.boundaryState === "FAILED_TERMINAL" || c.phase === "restarting", "terminal");
     cause_ = (await s.timeline(1)).first("LoadPreview")!;
