@@ -3,6 +3,7 @@ import { createEngineHost, type EngineHost } from "../engine/engine-host.js";
 import type { Route } from "../http/route.js";
 import { createAdminRoutes } from "../routes/admin-routes.js";
 import { createChannelRoutes } from "../routes/channel-routes.js";
+import { createLogoRoutes } from "../routes/logo-routes.js";
 import { mountGuide } from "../routes/guide-mount.js";
 import { createSessionRoutes } from "../routes/session-routes.js";
 import { createGovernanceComponent, type GovernanceComponent } from "../sessions/governance-component.js";
@@ -46,6 +47,7 @@ export function buildStandardComponents(context: ServerContext): StandardCompone
     ...createSessionRoutes({ governance: governanceOf, metrics, stream }),
     ...createAdminRoutes({ adminToken: context.adminToken, director: directorOf, governance: governanceOf, schedule: lineup.schedule, clock }),
     ...guide.routes,
+    ...createLogoRoutes({ channels: lineup.lineup.channels, mediaRoot: lineup.mediaRoot }),
   ];
   const api: ServerComponent = {
     name: "api",

@@ -13,7 +13,7 @@ export { createGuideRoutes } from "./guide-routes.js";
 export type { GuideRoutesOptions, GuideRoutesOptionsInput } from "./guide-routes-options.js";
 export { GuideConfigError, resolveGuideRoutesOptions } from "./guide-routes-options.js";
 export type { GuideChannel, GuideLineup } from "./guide-lineup.js";
-export { channelStreamUrl, guideChannelId, resolveLogoUrl } from "./guide-lineup.js";
+export { GUIDE_ID_DOMAIN, channelStreamUrl, guideChannelId, resolveLogoUrl, tunerGuideNumber } from "./guide-lineup.js";
 export type { BaseUrlErrorCode, BaseUrlOptions } from "./base-url.js";
 export { BaseUrlError, baseUrlFromRequest, normaliseHostHeader } from "./base-url.js";
 export type { GuideWindow, GuideWindowOptions, GuideWindowProblem, GuideWindowResult } from "./guide-window.js";

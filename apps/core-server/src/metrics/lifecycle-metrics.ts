@@ -12,8 +12,8 @@ export function createLifecycleMetrics(metrics: ServerMetrics): LifecycleMetrics
     teardownImmediate: (channel) => metrics.teardownImmediate.inc(label(channel)),
     teardownGraceTimeout: (channel) => metrics.teardownGraceTimeout.inc(label(channel)),
     observeTeardownDeferredSeconds: (channel, seconds) => metrics.teardownDeferredDuration.observe(label(channel), seconds),
-    observePrefeedLeadMs: (channel, ms) => metrics.prefeedLeadTime.observe(label(channel), ms),
-    observeSwitchLeadMs: (channel, ms) => metrics.switchLeadTime.observe(label(channel), ms),
+    observePrefeedLeadMs: (channel, ms) => metrics.prefeedLeadTime.observe(label(channel), ms / 1000),
+    observeSwitchLeadMs: (channel, ms) => metrics.switchLeadTime.observe(label(channel), ms / 1000),
     boundaryTransition: (channel: number, from: BoundaryState, to: BoundaryState) =>
       metrics.boundaryTransitions.inc({ channel: String(channel), from, to }),
   };
