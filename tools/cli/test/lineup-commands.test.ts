@@ -77,7 +77,8 @@ describe("retrovue lineup scan", () => {
 
     const run = await runCli(["lineup", "scan", media, "--out", out, "--anchor", "2026-01-01T00:00:00Z"]);
     expect(run.code).toBe(1); // one file skipped
-    expect(run.stderr).toMatch(/^retrovue: skipped news\/notes\.txt: ffprobe cannot read it as media: .+\n$/);
+    expect(run.stderr).toMatch(/^retrovue: skipped news\/notes\.txt: ffprobe cannot read it as media: .+\n/);
+    expect(run.stderr).toContain("retrovue: note: 3 item(s) are shorter than 10 s (e.g. cartoons/episode_one.ts, 2.0 s)");
     expect(run.stdout).toMatch(/cartoons\/episode_one\.ts\s+mpegts\s+h264\s+aac\s+25\/1\s+50\s+ok/);
     expect(run.stdout).toMatch(/news\/bulletin\.ts\s+mpegts\s+h264\s+aac\s+30000\/1001\s+30\s+ok/);
     expect(run.stdout).toContain(`wrote ${out}: 2 channel(s), 3 item(s)`);

@@ -39,6 +39,16 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
+// The server's default preload lead is 7 s: items shorter than that (plus a margin) cannot all be honoured.
+const SHORT_ITEM_SECONDS = 10;
+
+function itemSeconds(item: Scanned): number {
+  const video = item.probe?.video;
+  if (video === undefined) return 0;
+  const [num, den] = video.fps.split("/").map(Number);
+  return (video.frameCount * (den ?? 1)) / (num ?? 1);
+}
+
 function titleOf(file: string): string {
   const name = basename(file, extname(file)).replace(/[_-]+/g, " ").trim();
   return name === "" ? basename(file) : name.charAt(0).toUpperCase() + name.slice(1);
@@ -101,6 +111,13 @@ export async function lineupScanCommand(dirArg: string, options: LineupScanOptio
   ]);
   const skipped = scanned.filter((s) => s.error !== undefined);
   for (const s of skipped) io.err(`retrovue: skipped ${s.path}: ${s.error}\n`);
+  const short = scanned.filter((s) => s.error === undefined && itemSeconds(s) < SHORT_ITEM_SECONDS);
+  if (short.length > 0) {
+    io.err(
+      `retrovue: note: ${short.length} item(s) are shorter than ${SHORT_ITEM_SECONDS} s (e.g. ${short[0]!.path}, ${itemSeconds(short[0]!).toFixed(1)} s); ` +
+        "the server preloads each item 7 s ahead by default, so it skips boundaries that come faster than that\n",
+    );
+  }
 
   if (channels.length === 0) {
     if (options.json) io.out(`${JSON.stringify({ written: null, files: scanned }, null, 2)}\n`);
