@@ -42,7 +42,8 @@ async function discoverUnicast(port: number): Promise<Map<number, Buffer>> {
   }
 }
 
-describe("HDHomeRun discovery (UDP, unicast to 127.0.0.1 only)", () => {
+// Real servers and third-party tools (perl, Go binaries) on a loaded 2-core machine: generous bound.
+describe("HDHomeRun discovery (UDP, unicast to 127.0.0.1 only)", { timeout: 60_000 }, () => {
   it("is found by `hdhomerun_config discover 127.0.0.1` (Debian hdhomerun-config) with the id of /discover.json and /device.xml", async () => {
     const tool = requireTool("hdhomerun_config", "hdhomerun-config");
     // hdhomerun_config always asks port 65001.

@@ -31,7 +31,8 @@ async function tvValidate(xml: string): Promise<{ code: number | null; output: s
   }
 }
 
-describe("the XMLTV guide under tv_validate_file (Debian package xmltv-util)", () => {
+// Real servers and third-party tools (perl, Go binaries) on a loaded 2-core machine: generous bound.
+describe("the XMLTV guide under tv_validate_file (Debian package xmltv-util)", { timeout: 60_000 }, () => {
   it("validates the server's guide for the sample lineup, ids matching the M3U tvg-ids", async () => {
     const { logger } = captureLogger();
     const server = track(createCoreServer(testConfig(), { logger }));

@@ -10,7 +10,8 @@ afterEach(async () => {
   cleanupTempDirs();
 });
 
-describe("/metrics under promtool (Debian package prometheus)", () => {
+// Real servers and third-party tools (perl, Go binaries) on a loaded 2-core machine: generous bound.
+describe("/metrics under promtool (Debian package prometheus)", { timeout: 60_000 }, () => {
   it("passes `promtool check metrics` with every series populated by a real stream", async () => {
     const promtool = requireTool("promtool", "prometheus");
     const { url } = await startFullServer();

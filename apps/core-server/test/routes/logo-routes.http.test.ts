@@ -19,7 +19,8 @@ async function start(): Promise<string> {
   return (await server.listen()).url;
 }
 
-describe("channel logos", () => {
+// Real servers and third-party tools (perl, Go binaries) on a loaded 2-core machine: generous bound.
+describe("channel logos", { timeout: 60_000 }, () => {
   it("serves each sample channel's logo file at /logos/{n}.png with a content type, cache headers and an ETag", async () => {
     const url = await start();
     for (const n of [1, 2, 3, 4]) {
