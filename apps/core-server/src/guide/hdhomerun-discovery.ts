@@ -104,9 +104,12 @@ export async function startDiscoveryResponder(options: DiscoveryResponderOptions
   let replies = 0;
   let closed = false;
   await new Promise<void>((resolve, reject) => {
-    socket.once("error", reject);
+    socket.once("error", (error) => {
+      socket.close();
+      reject(error);
+    });
     socket.bind(options.port ?? HDHOMERUN_DISCOVERY_PORT, options.host, () => {
-      socket.off("error", reject);
+      socket.removeAllListeners("error");
       resolve();
     });
   });

@@ -74,6 +74,22 @@ describe("HDHomeRun discovery (UDP, unicast to 127.0.0.1 only)", { timeout: 60_0
     expect(discovery.responder?.replies).toBe(1);
   });
 
+  it("starts without discovery, with a warning, when its UDP port is taken", async () => {
+    const blocker = createSocket("udp4");
+    await new Promise<void>((resolve) => blocker.bind(0, "127.0.0.1", resolve));
+    try {
+      const { logger, lines } = captureLogger();
+      const server = track(createCoreServer(testConfig(["--discovery", "--discovery-host", "127.0.0.1", "--discovery-port", String(blocker.address().port)]), { logger }));
+      const { url } = await server.listen();
+      expect((await fetch(`${url}/discover.json`)).status).toBe(200);
+      const discovery = server.components.find((c: ServerComponent) => c.name === "discovery") as DiscoveryComponent;
+      expect(discovery.responder).toBeUndefined();
+      expect(lines.find((l) => String(l["msg"]).startsWith("HDHomeRun discovery is off"))).toMatchObject({ level: 40, code: "EADDRINUSE" });
+    } finally {
+      blocker.close();
+    }
+  });
+
   it("is off by default on loopback, on by default beyond it, and --no-discovery turns it off", async () => {
     const dataDir = makeTempDir();
     const config = (argv: string[]) => parseConfig({ argv: ["--data-dir", dataDir, ...argv], env: {} }).discovery;
