@@ -2,7 +2,8 @@
  * `node dist/check-stream-main.js [URL] [SECONDS]` (`pnpm --filter @retrovue/core-server
  * check-stream`): reads a channel stream for a few seconds and says whether it is a valid
  * MPEG-TS a player can play. Exit 0 if so, 1 if not. Default URL
- * http://127.0.0.1:8000/channels/1/stream.ts, default 5 s.
+ * http://127.0.0.1:8000/channels/1/stream.ts, default 5 s from the first byte (it waits up
+ * to 30 s for a cold channel to start).
  */
 import { captureStream } from "./media/capture-stream.js";
 

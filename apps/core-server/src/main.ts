@@ -3,6 +3,7 @@
  * clean shutdown (SIGINT/SIGTERM), 2 for invalid configuration, 1 for any other failure.
  */
 import { createCoreServer, type CoreServer } from "./app/create-core-server.js";
+import { PreflightError, preflight } from "./app/preflight.js";
 import { StartupError } from "./app/startup-error.js";
 import { ConfigError } from "./config/config-error.js";
 import { configUsage } from "./config/config-options.js";
@@ -23,6 +24,13 @@ async function main(): Promise<void> {
   }
   if (parsed.kind === "help") {
     process.stdout.write(`${configUsage()}\n`);
+    return;
+  }
+
+  try {
+    await preflight(parsed.config);
+  } catch (error) {
+    fail(error);
     return;
   }
 
@@ -57,8 +65,15 @@ function fail(error: unknown, server?: CoreServer): void {
     process.exitCode = EXIT_CONFIG;
     return;
   }
-  const message = error instanceof ListenError || error instanceof StartupError ? error.message : String(error);
-  server?.logger.fatal({ err: error }, "failed to start");
+  if (error instanceof PreflightError) {
+    process.stderr.write(`retrovue-core: ${error.message}\n`);
+    process.exitCode = error.exitCode;
+    return;
+  }
+  const known = error instanceof ListenError || error instanceof StartupError;
+  const message = known ? error.message : String(error);
+  // Known start-up failures are one sentence: the log line carries it without a stack trace.
+  server?.logger.fatal(known ? { errorName: error.name, reason: message } : { err: error }, "failed to start");
   process.stderr.write(`retrovue-core: ${message}\n`);
   process.exitCode = EXIT_FAILURE;
 }

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { probeTransportStream } from "../src/index.js";
@@ -130,9 +131,26 @@ describe("main (the command-line entry)", () => {
     try {
       const run = await runMain(["--port", String(port), "--data-dir", makeTempDir()]);
       expect(run.code).toBe(1);
-      expect(run.stderr).toContain(`retrovue-core: 127.0.0.1:${port} is already in use`);
+      // One line, nothing before it: no start-up or shutdown logs, no stack trace.
+      expect(run.stderr).toBe(`retrovue-core: 127.0.0.1:${port} is already in use (another server running? pick a port with --port)\n`);
+      expect(run.stdout).toBe("");
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+
+  it("exits 2 with one line when the data dir cannot be created", async () => {
+    const file = join(makeTempDir(), "a-file");
+    writeFileSync(file, "");
+    const run = await runMain(["--port", "0", "--data-dir", join(file, "data")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`retrovue-core: cannot use the data dir ${join(file, "data")}: a parent is not a directory (ENOTDIR); pick another with --data-dir\n`);
+    expect(run.stdout).toBe("");
+  });
+
+  it("ignores the \"--\" that `pnpm start -- <options>` passes through", async () => {
+    const run = await runMain(["--", "--help"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("--discovery");
   });
 });

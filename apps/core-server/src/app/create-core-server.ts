@@ -94,7 +94,16 @@ export function createCoreServer(config: ServerConfig, deps: CoreServerDeps = {}
   const lineup =
     deps.lineup ?? loadServerLineup(config.lineupPath, { mediaCheck: config.lineupMediaCheck, warn: (message) => logger.warn({ lineup: config.lineupPath }, message) });
   let adminToken: ResolvedAdminToken | undefined;
-  const context: ServerContext = { config, logger, metrics, clock, lineup, adminToken: () => adminToken?.token };
+  const context: ServerContext = {
+    config,
+    logger,
+    metrics,
+    clock,
+    lineup,
+    adminToken: () => adminToken?.token,
+    // `http` is created below; this runs only once the server listens.
+    listenAddress: () => http.address,
+  };
   const components = (deps.components ?? createStandardComponents)(context);
 
   let startedAtMs: number | undefined;

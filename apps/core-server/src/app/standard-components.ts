@@ -1,8 +1,10 @@
 import { createDirectorComponent, type DirectorComponent } from "../director/director-component.js";
 import { createEngineHost, type EngineHost } from "../engine/engine-host.js";
+import { createDiscoveryComponent, type DiscoveryComponent } from "../guide/hdhomerun-discovery-component.js";
 import type { Route } from "../http/route.js";
 import { createAdminRoutes } from "../routes/admin-routes.js";
 import { createChannelRoutes } from "../routes/channel-routes.js";
+import { createLogoRoutes } from "../routes/logo-routes.js";
 import { mountGuide } from "../routes/guide-mount.js";
 import { createSessionRoutes } from "../routes/session-routes.js";
 import { createGovernanceComponent, type GovernanceComponent } from "../sessions/governance-component.js";
@@ -17,7 +19,9 @@ export interface StandardComponents {
   readonly director: DirectorComponent;
   /** Channel, session, admin and guide routes. */
   readonly api: ServerComponent;
-  /** Start order: engine, sessions, director, api (closed in reverse: the director's teardowns still reach the engine). */
+  /** HDHomeRun discovery on UDP (does nothing when config.discovery is off). */
+  readonly discovery: DiscoveryComponent;
+  /** Start order: engine, sessions, director, api, discovery (closed in reverse: the director's teardowns still reach the engine). */
   readonly list: readonly ServerComponent[];
 }
 
@@ -46,6 +50,7 @@ export function buildStandardComponents(context: ServerContext): StandardCompone
     ...createSessionRoutes({ governance: governanceOf, metrics, stream }),
     ...createAdminRoutes({ adminToken: context.adminToken, director: directorOf, governance: governanceOf, schedule: lineup.schedule, clock }),
     ...guide.routes,
+    ...createLogoRoutes({ channels: lineup.lineup.channels, mediaRoot: lineup.mediaRoot }),
   ];
   const api: ServerComponent = {
     name: "api",
@@ -55,5 +60,6 @@ export function buildStandardComponents(context: ServerContext): StandardCompone
     },
     async close() {},
   };
-  return { engineHost, sessions, director, api, list: [engineHost, sessions, director, api] };
+  const discovery = createDiscoveryComponent(context);
+  return { engineHost, sessions, director, api, discovery, list: [engineHost, sessions, director, api, discovery] };
 }

@@ -24,7 +24,7 @@ export type OptionKey =
   | "maxTuners" | "teardownGraceMs" | "minPrefeedLeadMs" | "preloadLeadMs" | "switchLateToleranceMs"
   | "switchAnswerTimeoutMs" | "restartBackoffMs" | "sessionStart"
   | "maxBodyBytes" | "maxHeaderBytes" | "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs"
-  | "lineupMediaCheck";
+  | "lineupMediaCheck" | "discovery" | "discoveryHost" | "discoveryPort";
 
 const value = (key: OptionKey, flag: `--${string}`, env: string, defaultText: string, help: string): OptionSpec => ({
   key, flag, env, kind: "value", help, defaultText,
@@ -71,6 +71,10 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   value("requestTimeoutMs", "--request-timeout-ms", "RETROVUE_REQUEST_TIMEOUT_MS", "30000", "time to receive a whole request"),
   value("keepAliveTimeoutMs", "--keep-alive-timeout-ms", "RETROVUE_KEEP_ALIVE_TIMEOUT_MS", "5000", "idle keep-alive connections close after"),
   value("lineupMediaCheck", "--lineup-media-check", "RETROVUE_LINEUP_MEDIA_CHECK", "error", "ffprobe the lineup's files at load (not MPEG-TS/MP4 with H.264 + AAC, or shorter than the item): error|warn|off"),
+  { key: "discovery", flag: "--discovery", env: "RETROVUE_DISCOVERY", kind: "boolean",
+    defaultText: "on when --host is not loopback", help: "answer HDHomeRun discovery (UDP) so Plex, Jellyfin and hdhomerun_config find the tuner (--no-discovery to turn off)" },
+  value("discoveryHost", "--discovery-host", "RETROVUE_DISCOVERY_HOST", "0.0.0.0", "IPv4 address the discovery responder binds (0.0.0.0 also hears broadcasts)"),
+  value("discoveryPort", "--discovery-port", "RETROVUE_DISCOVERY_PORT", "65001", "discovery UDP port (clients only ask 65001; 0 = any free port, for tests)"),
 ];
 
 /** `--port / RETROVUE_PORT`: how a problem names the option. */

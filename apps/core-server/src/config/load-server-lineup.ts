@@ -9,8 +9,24 @@ import {
   type Lineup,
   type LineupSchedule,
 } from "@retrovue/core-runtime";
+import { classifyLogo } from "../guide/channel-logo.js";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { checkLineupMedia, type LineupMediaCheckOptions, type MediaCheckItem } from "./lineup-media-check.js";
+
+/** Why a channel's `logo` cannot be served (a file logo must exist under the media root), or undefined. */
+function checkLogo(logo: string | undefined, mediaRoot: string): string | undefined {
+  if (logo === undefined) return undefined;
+  const source = classifyLogo(logo);
+  if (source.kind === "invalid") return source.reason;
+  if (source.kind === "url") return undefined;
+  const path = resolveMediaPath(mediaRoot, source.path);
+  try {
+    if (statSync(path).isFile()) return undefined;
+  } catch {
+    // Reported below.
+  }
+  return `no such logo file ${path}`;
+}
 
 /** The lineup the server plays: parsed, checked against the disk, with its schedule. */
 export interface ServerLineup {
@@ -84,6 +100,8 @@ export function loadServerLineup(filePath: string, options: LoadServerLineupOpti
       if (!isFile) missing.push({ option: OPTION, message: `channels[${c}].playlist[${a}].path: no such media file ${path}` });
       else present.push({ location: `channels[${c}].playlist[${a}]`, path, frameCount: asset.frameCount });
     });
+    const logoProblem = checkLogo(channel.logo, mediaRoot);
+    if (logoProblem !== undefined) missing.push({ option: OPTION, message: `channels[${c}].logo: ${logoProblem}` });
   });
   const mode = options.mediaCheck ?? "error";
   const warn = options.warn ?? warnOnStderr;

@@ -194,6 +194,9 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
     r.problem("requestTimeoutMs", `must be at least the headers timeout (${http.headersTimeoutMs} ms)`);
   }
 
+  const discoveryHost = r.string("discoveryHost") ?? "0.0.0.0";
+  if (!isIpv4(discoveryHost)) r.problem("discoveryHost", `must be an IPv4 address, got ${JSON.stringify(discoveryHost)}`);
+
   const config: ServerConfig = {
     host,
     port,
@@ -209,6 +212,11 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
     air,
     limits,
     http,
+    discovery: {
+      enabled: r.bool("discovery", !isLoopbackHost(host)),
+      host: discoveryHost,
+      port: r.int("discoveryPort", 65_001, 0, 65_535),
+    },
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return { kind: "config", config };
@@ -222,6 +230,16 @@ export function parseConfig(input: ConfigInput): ServerConfig {
   const parsed = parseCommandLine(input);
   if (parsed.kind === "help") throw new ConfigError([{ option: "--help", message: "not a configuration" }]);
   return parsed.config;
+}
+
+/** Loopback hosts: nothing off this machine can reach them, so discovery stays off by default. */
+function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\./.test(host);
+}
+
+function isIpv4(text: string): boolean {
+  const parts = text.split(".");
+  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
 }
 
 function isHostPort(text: string): boolean {

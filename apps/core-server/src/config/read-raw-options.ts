@@ -38,6 +38,8 @@ export function readRawOptions(argv: readonly string[], env: Readonly<Record<str
   const seen = new Set<OptionKey>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
+    // `pnpm start -- --port 8001` passes the "--" separator through: it separates nothing here.
+    if (arg === "--") continue;
     if (arg === "--help" || arg === "-h") {
       help = true;
       continue;

@@ -125,4 +125,16 @@ export interface ServerConfig {
   readonly air: AirConfig;
   readonly limits: LimitsConfig;
   readonly http: HttpConfig;
+  /** HDHomeRun discovery (UDP): see `guide/hdhomerun-discovery.ts`. */
+  readonly discovery: DiscoveryConfig;
+}
+
+/** HDHomeRun discovery responder settings. */
+export interface DiscoveryConfig {
+  /** Default: on when `host` is not a loopback address (media servers on the LAN can reach us). */
+  readonly enabled: boolean;
+  /** IPv4 address to bind. Default 0.0.0.0. */
+  readonly host: string;
+  /** UDP port. Default 65001. */
+  readonly port: number;
 }

@@ -2,7 +2,7 @@ import type { ScheduleSource } from "@retrovue/core-runtime";
 
 /** One channel as the playlist, guide and tuner endpoints see it (CONTRACTS.md §A subset). */
 export interface GuideChannel {
-  /** Channel number, a positive integer; also the XMLTV id, tvg-id and HDHomeRun GuideNumber. */
+  /** Channel number, a positive integer: the HDHomeRun GuideNumber, M3U tvg-chno and an XMLTV display-name. */
   readonly number: number;
   /** Display name (any text: escaped by every renderer). */
   readonly name: string;
@@ -20,11 +20,21 @@ export interface GuideLineup {
   readonly schedule: ScheduleSource;
 }
 
+/** Domain part of every guide channel id (XMLTV ids are RFC 2838-like: `<number>.<domain>`). */
+export const GUIDE_ID_DOMAIN = "retrovue";
+
 /**
- * The channel id shared by the XMLTV `<channel id>`, the M3U `tvg-id` and the HDHomeRun
- * GuideNumber. The bare number is what Plex, Jellyfin and Emby match tuner channels on.
+ * The channel id shared by the XMLTV `<channel id>` and the M3U `tvg-id`: `1.retrovue`.
+ * `tv_validate_file` rejects a bare number; players match the two ids to each other, and
+ * media servers match tuner channels (GuideNumber = the bare number, {@link tunerGuideNumber})
+ * to the guide through the numeric `<display-name>` every guide channel also carries.
  */
 export function guideChannelId(channel: Pick<GuideChannel, "number">): string {
+  return `${channel.number}.${GUIDE_ID_DOMAIN}`;
+}
+
+/** The HDHomeRun GuideNumber (and M3U tvg-chno): the bare channel number, as tuners number channels. */
+export function tunerGuideNumber(channel: Pick<GuideChannel, "number">): string {
   return String(channel.number);
 }
 

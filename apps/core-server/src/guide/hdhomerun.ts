@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { channelStreamUrl, guideChannelId, type GuideChannel } from "./guide-lineup.js";
+import { channelStreamUrl, tunerGuideNumber, type GuideChannel } from "./guide-lineup.js";
 import { escapeXmlText } from "./xml-escape.js";
 
 /**
@@ -98,7 +98,7 @@ export function renderDiscover(device: HdHomeRunDevice): HdHomeRunDiscover {
 /** The /lineup.json array: one entry per channel, in lineup order. */
 export function renderHdHomeRunLineup(channels: readonly GuideChannel[], baseUrl: string): HdHomeRunLineupEntry[] {
   return channels.map((channel) => ({
-    GuideNumber: guideChannelId(channel),
+    GuideNumber: tunerGuideNumber(channel),
     GuideName: channel.name,
     URL: channelStreamUrl(baseUrl, channel.number),
   }));

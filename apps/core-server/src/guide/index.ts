@@ -13,7 +13,7 @@ export { createGuideRoutes } from "./guide-routes.js";
 export type { GuideRoutesOptions, GuideRoutesOptionsInput } from "./guide-routes-options.js";
 export { GuideConfigError, resolveGuideRoutesOptions } from "./guide-routes-options.js";
 export type { GuideChannel, GuideLineup } from "./guide-lineup.js";
-export { channelStreamUrl, guideChannelId, resolveLogoUrl } from "./guide-lineup.js";
+export { GUIDE_ID_DOMAIN, channelStreamUrl, guideChannelId, resolveLogoUrl, tunerGuideNumber } from "./guide-lineup.js";
 export type { BaseUrlErrorCode, BaseUrlOptions } from "./base-url.js";
 export { BaseUrlError, baseUrlFromRequest, normaliseHostHeader } from "./base-url.js";
 export type { GuideWindow, GuideWindowOptions, GuideWindowProblem, GuideWindowResult } from "./guide-window.js";
@@ -44,3 +44,9 @@ export {
 export type { CachedBody, RenderCache, RenderCacheOptions, RenderCacheStats } from "./render-cache.js";
 export { createRenderCache } from "./render-cache.js";
 export { escapeXmlAttr, escapeXmlText, stripInvalidXmlChars } from "./xml-escape.js";
+export type { LogoSource } from "./channel-logo.js";
+export { LOGO_CONTENT_TYPES, classifyLogo, logoUrlPath, publishedLogo } from "./channel-logo.js";
+export type { HdhrFrame, HdhrTlv } from "./hdhomerun-packet.js";
+export { HDHR_TAG, crc32, decodeHdhrFrame, encodeHdhrFrame } from "./hdhomerun-packet.js";
+export type { DiscoveryAnnouncement, DiscoveryResponder, DiscoveryResponderOptions } from "./hdhomerun-discovery.js";
+export { HDHOMERUN_DISCOVERY_PORT, discoveryReply, startDiscoveryResponder } from "./hdhomerun-discovery.js";

@@ -5,8 +5,13 @@ import { probeTransportStream, type TsProbe } from "./ts-probe.js";
 
 /** Options of {@link captureStream}. */
 export interface CaptureStreamOptions {
-  /** How long to read, ms. Default 5000. */
+  /** How long to read, ms, counted from the first byte. Default 5000. */
   readonly durationMs?: number;
+  /**
+   * How long to wait for the response and its first byte, ms: a cold channel answers only
+   * once its first programme is live (~7 s, the preload lead). Default 30000.
+   */
+  readonly firstByteTimeoutMs?: number;
   /** Stop earlier once this many bytes arrived. Default 64 MiB. */
   readonly maxBytes?: number;
   readonly signal?: AbortSignal;
@@ -35,6 +40,7 @@ export interface StreamCapture {
  */
 export async function captureStream(url: string, options: CaptureStreamOptions = {}): Promise<StreamCapture> {
   const durationMs = options.durationMs ?? 5_000;
+  const firstByteTimeoutMs = options.firstByteTimeoutMs ?? 30_000;
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   const started = performance.now();
   const chunks: Buffer[] = [];
@@ -57,7 +63,7 @@ export async function captureStream(url: string, options: CaptureStreamOptions =
         req.destroy(new Error("capture aborted before a response"));
       }
     };
-    timer = setTimeout(stop, durationMs);
+    timer = setTimeout(stop, firstByteTimeoutMs);
     options.signal?.addEventListener("abort", stop, { once: true });
     req.on("error", (error) => {
       clearTimeout(timer);
@@ -73,6 +79,11 @@ export async function captureStream(url: string, options: CaptureStreamOptions =
       answer = { status: res.statusCode ?? 0, contentType: header("content-type"), cacheControl: header("cache-control") };
       const done = answer;
       res.on("data", (chunk: Buffer) => {
+        if (total === 0) {
+          // The window starts at the first byte, so a cold start does not eat it.
+          clearTimeout(timer);
+          timer = setTimeout(stop, durationMs);
+        }
         chunks.push(chunk);
         total += chunk.length;
         if (total >= maxBytes) finish(done);

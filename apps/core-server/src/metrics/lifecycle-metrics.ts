@@ -46,8 +46,8 @@ export function createLifecycleMetrics(metrics: ServerMetrics): LifecycleMetrics
     teardownImmediate: (channel) => metrics.teardownImmediate.inc(label(channel)),
     teardownGraceTimeout: (channel) => metrics.teardownGraceTimeout.inc(label(channel)),
     observeTeardownDeferredSeconds: (channel, seconds) => metrics.teardownDeferredDuration.observe(label(channel), seconds),
-    observePrefeedLeadMs: (channel, ms) => metrics.prefeedLeadTime.observe(label(channel), ms),
-    observeSwitchLeadMs: (channel, ms) => metrics.switchLeadTime.observe(label(channel), ms),
+    observePrefeedLeadMs: (channel, ms) => metrics.prefeedLeadTime.observe(label(channel), ms / 1000),
+    observeSwitchLeadMs: (channel, ms) => metrics.switchLeadTime.observe(label(channel), ms / 1000),
     switchIssuedLate: (channel) => extra.switchIssuedLate.inc(label(channel)),
     badMedia: (channel) => extra.badMedia.inc(label(channel)),
     boundaryTransition: (channel: number, from: BoundaryState, to: BoundaryState) =>

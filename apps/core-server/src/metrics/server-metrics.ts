@@ -1,6 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { EngineCallErrorKind } from "@retrovue/core-runtime";
 
+/** Default Node.js metrics the server does not export (see the server README, Metrics). */
+export const REMOVED_DEFAULT_METRICS = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+] as const;
+
 /** Options of {@link createServerMetrics}. */
 export interface ServerMetricsOptions {
   /** Add prom-client's process and Node.js metrics (`process_*`, `nodejs_*`). Default true. */
@@ -9,8 +16,8 @@ export interface ServerMetricsOptions {
 
 /**
  * Every Prometheus metric the server exports, on a registry of its own (never the global
- * one, so several servers in one process — tests — do not collide). Names in LIFECYCLE.md
- * are fixed; help texts name the invariant each one watches.
+ * one, so several servers in one process — tests — do not collide). Names follow LIFECYCLE.md
+ * except the two lead histograms, in base units (seconds) as Prometheus wants; help texts name the invariant each one watches.
  */
 export interface ServerMetrics {
   readonly registry: Registry;
@@ -41,7 +48,12 @@ export interface ServerMetrics {
 /** Creates the server's metrics on a new registry. */
 export function createServerMetrics(options: ServerMetricsOptions = {}): ServerMetrics {
   const registry = new Registry();
-  if (options.collectDefaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.collectDefaultMetrics ?? true) {
+    collectDefaultMetrics({ register: registry });
+    // prom-client's `nodejs_active_*_total` are gauges named like counters (promtool rejects
+    // them); the same figures are the sums of the per-type `nodejs_active_*{type}` gauges.
+    for (const name of REMOVED_DEFAULT_METRICS) registry.removeSingleMetric(name);
+  }
   const registers = [registry];
 
   const teardownDeferred = new Counter({
@@ -70,17 +82,17 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
     registers,
   });
   const prefeedLeadTime = new Histogram({
-    name: "retrovue_prefeed_lead_time_ms",
-    help: "Lead of each LoadPreview before its boundary, ms (preload lead = max(7 s, MIN_PREFEED_LEAD_MS + 2 s), so the switch can be issued on time: INV-SWITCH-ISSUANCE-DEADLINE-001).",
+    name: "retrovue_prefeed_lead_seconds",
+    help: "Lead of each LoadPreview before its boundary, seconds (preload lead = max(7 s, MIN_PREFEED_LEAD_MS + 2 s), so the switch can be issued on time: INV-SWITCH-ISSUANCE-DEADLINE-001).",
     labelNames: ["channel"] as const,
-    buckets: [1000, 2000, 3000, 5000, 6000, 7000, 8000, 10000, 15000, 30000],
+    buckets: [1, 2, 3, 5, 6, 7, 8, 10, 15, 30],
     registers,
   });
   const switchLeadTime = new Histogram({
-    name: "retrovue_switch_lead_time_ms",
-    help: "Lead of each SwitchToLive (target boundary minus issue time), ms; must be at least MIN_PREFEED_LEAD_MS (INV-SWITCH-ISSUANCE-DEADLINE-001, INV-BOUNDARY-DECLARED-MATCHES-PLAN-001).",
+    name: "retrovue_switch_lead_seconds",
+    help: "Lead of each SwitchToLive (target boundary minus issue time), seconds; must be at least MIN_PREFEED_LEAD_MS (INV-SWITCH-ISSUANCE-DEADLINE-001, INV-BOUNDARY-DECLARED-MATCHES-PLAN-001).",
     labelNames: ["channel"] as const,
-    buckets: [1000, 3000, 4500, 5000, 5250, 5500, 6000, 7000, 10000, 30000],
+    buckets: [1, 3, 4.5, 5, 5.25, 5.5, 6, 7, 10, 30],
     registers,
   });
   const boundaryTransitions = new Counter({

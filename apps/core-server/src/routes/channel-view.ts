@@ -1,4 +1,6 @@
 import type { ChannelSessionSnapshot, LineupChannel, ScheduleSource, ScheduledSegment } from "@retrovue/core-runtime";
+import { publishedLogo } from "../guide/channel-logo.js";
+import { resolveLogoUrl } from "../guide/guide-lineup.js";
 import type { JsonValue } from "../http/http-problem.js";
 
 /**
@@ -48,11 +50,12 @@ export function channelJson(
   nowMs: number,
   baseUrl: string,
 ): { readonly [key: string]: JsonValue } {
+  const logo = resolveLogoUrl(publishedLogo(channel.number, channel.logo), baseUrl);
   return {
     number: channel.number,
     name: channel.name,
     ...(channel.group !== undefined ? { group: channel.group } : {}),
-    ...(channel.logo !== undefined ? { logo: channel.logo } : {}),
+    ...(logo !== undefined ? { logo } : {}),
     ...nowAndNext(schedule, channel.number, nowMs),
     state: channelStateOf(snapshot),
     viewers: snapshot?.viewers ?? 0,

@@ -1,6 +1,7 @@
 import type { Clock, Logger } from "@retrovue/core-runtime";
 import type { ServerLineup } from "../config/load-server-lineup.js";
 import { createGuideRoutes, type GuideRoute } from "../guide/guide-routes.js";
+import { publishedLogo } from "../guide/channel-logo.js";
 import { loadOrCreateDeviceId } from "../guide/device-id-store.js";
 import { handled } from "../http/reply.js";
 import { route, type Route } from "../http/route.js";
@@ -57,12 +58,15 @@ export function mountGuide(deps: GuideMountDeps): GuideMount {
       const routes = createGuideRoutes({
         lineup: () => ({
           version: deps.lineup.version,
-          channels: deps.lineup.lineup.channels.map((c) => ({
-            number: c.number,
-            name: c.name,
-            ...(c.group !== undefined ? { group: c.group } : {}),
-            ...(c.logo !== undefined ? { logo: c.logo } : {}),
-          })),
+          channels: deps.lineup.lineup.channels.map((c) => {
+            const logo = publishedLogo(c.number, c.logo);
+            return {
+              number: c.number,
+              name: c.name,
+              ...(c.group !== undefined ? { group: c.group } : {}),
+              ...(logo !== undefined ? { logo } : {}),
+            };
+          }),
           schedule: deps.lineup.schedule,
         }),
         clock: deps.clock,

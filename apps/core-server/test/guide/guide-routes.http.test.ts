@@ -80,7 +80,7 @@ describe("guide routes over HTTP", () => {
     expect(playlist.entries).toHaveLength(lineup.channels.length);
     for (const [i, channel] of lineup.channels.entries()) {
       const entry = playlist.entries[i]!;
-      expect(entry.attrs["tvg-id"]).toBe(String(channel.number));
+      expect(entry.attrs["tvg-id"]).toBe(`${channel.number}.retrovue`);
       expect(entry.attrs["tvg-chno"]).toBe(String(channel.number));
       expect(entry.url).toBe(`${harness.origin}/channels/${channel.number}/stream.ts`);
     }
@@ -109,7 +109,7 @@ describe("guide routes over HTTP", () => {
     const fromMs = Date.parse("2026-01-03T23:05:00Z");
     const toMs = Date.parse("2026-01-05T00:10:00Z");
     const expected = lineup.channels.flatMap((c) =>
-      lineup.schedule.segmentsBetween(c.number, fromMs, toMs).map((s) => [String(c.number), formatXmltvTime(s.startMs), formatXmltvTime(s.endMs), s.title]),
+      lineup.schedule.segmentsBetween(c.number, fromMs, toMs).map((s) => [`${c.number}.retrovue`, formatXmltvTime(s.startMs), formatXmltvTime(s.endMs), s.title]),
     );
     expect(tv.programme?.map((p) => [p["@_channel"], p["@_start"], p["@_stop"], p.title[0]?.["#text"]])).toEqual(expected);
     expect(expected.length).toBeGreaterThan(50);
@@ -121,7 +121,7 @@ describe("guide routes over HTTP", () => {
   it("answers an explicit window and refuses bad ones with a 400 problem", async () => {
     const ok = await fetch(`${harness.origin}/guide.xml?from=2026-01-01T00:00:00Z&to=2026-01-01T01:00:00Z`);
     const tv = (parseXml(await ok.text()) as unknown as ParsedXmltv).tv;
-    expect(tv.programme?.filter((p) => p["@_channel"] === "1").map((p) => p["@_start"])).toEqual(["20260101000000 +0000", "20260101003000 +0000"]);
+    expect(tv.programme?.filter((p) => p["@_channel"] === "1.retrovue").map((p) => p["@_start"])).toEqual(["20260101000000 +0000", "20260101003000 +0000"]);
 
     for (const query of ["hours=0", "from=2026-01-01T00:00:00Z&to=2026-01-09T00:00:00Z", "from=nope", "to=2026-01-01T00:00:00Z&from=2026-01-02T00:00:00Z"]) {
       const res = await fetch(`${harness.origin}/guide.xml?${query}`);

@@ -20,7 +20,7 @@ describe("renderM3u()", () => {
       `${BASE}/channels/2/stream.ts`,
       `${BASE}/channels/12/stream.ts`,
     ]);
-    expect(playlist.entries.map((e) => e.attrs["tvg-id"])).toEqual(["1", "2", "12"]);
+    expect(playlist.entries.map((e) => e.attrs["tvg-id"])).toEqual(["1.retrovue", "2.retrovue", "12.retrovue"]);
     expect(playlist.entries.map((e) => e.attrs["tvg-chno"])).toEqual(["1", "2", "12"]);
     expect(playlist.entries.every((e) => e.duration === "-1")).toBe(true);
   });
@@ -29,7 +29,7 @@ describe("renderM3u()", () => {
     expect(playlist.entries[0]).toEqual({
       duration: "-1",
       attrs: {
-        "tvg-id": "1",
+        "tvg-id": "1.retrovue",
         "tvg-name": "RetroVue One",
         "tvg-chno": "1",
         "group-title": "Retro",

@@ -42,12 +42,12 @@ describe("guide routes over the shipped sample lineup", () => {
     const tv = (parseXml(await (await fetch(`${origin}/guide.xml?hours=1`)).text()) as unknown as ParsedXmltv).tv;
 
     expect(m3u.entries.map((e) => [e.attrs["tvg-id"], e.attrs["tvg-name"], e.attrs["group-title"], e.url])).toEqual(
-      channels.map((c) => [String(c.number), c.name, c.group, `${origin}/channels/${c.number}/stream.ts`]),
+      channels.map((c) => [`${c.number}.retrovue`, c.name, c.group, `${origin}/channels/${c.number}/stream.ts`]),
     );
     expect(hdhr.map((e) => [e.GuideNumber, e.GuideName, e.URL])).toEqual(
       channels.map((c) => [String(c.number), c.name, `${origin}/channels/${c.number}/stream.ts`]),
     );
-    expect(tv.channel?.map((c) => [c["@_id"], c["display-name"][0]?.["#text"]])).toEqual(channels.map((c) => [String(c.number), c.name]));
+    expect(tv.channel?.map((c) => [c["@_id"], c["display-name"][0]?.["#text"]])).toEqual(channels.map((c) => [`${c.number}.retrovue`, c.name]));
   });
 
   it("serves a DTD-valid guide with one programme per scheduled segment, with title, desc and category", async () => {
@@ -61,7 +61,7 @@ describe("guide routes over the shipped sample lineup", () => {
     const schedule = createLineupSchedule(loaded.lineup, { mediaRoot: loaded.mediaRoot });
     const expected = loaded.lineup.channels.flatMap((c) =>
       schedule.segmentsBetween(c.number, window.window.fromMs, window.window.toMs).map((s) => ({
-        channel: String(c.number),
+        channel: `${c.number}.retrovue`,
         start: formatXmltvTime(s.startMs),
         stop: formatXmltvTime(s.endMs),
         title: s.title,

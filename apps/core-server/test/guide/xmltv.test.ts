@@ -30,7 +30,7 @@ describe("renderXmltv()", () => {
   });
 
   it("lists every channel with its id, display names and usable icon", () => {
-    expect(tv.channel?.map((c) => c["@_id"])).toEqual(["1", "2", "12"]);
+    expect(tv.channel?.map((c) => c["@_id"])).toEqual(["1.retrovue", "2.retrovue", "12.retrovue"]);
     expect(tv.channel?.map((c) => c["display-name"].map((d) => d["#text"]))).toEqual([
       ["RetroVue One", "1"],
       // Control characters XML cannot carry are dropped; everything else survives escaping.
@@ -49,7 +49,7 @@ describe("renderXmltv()", () => {
       lineup.schedule.segmentsBetween(c.number, fromMs, toMs).map((s) => ({
         "@_start": formatXmltvTime(s.startMs),
         "@_stop": formatXmltvTime(s.endMs),
-        "@_channel": String(c.number),
+        "@_channel": `${c.number}.retrovue`,
         title: [s.title],
         desc: s.description === undefined ? undefined : [s.description.replace(/\u0001/g, "")],
         category: s.category === undefined ? undefined : [s.category],
@@ -65,20 +65,20 @@ describe("renderXmltv()", () => {
     }));
     expect(actual).toEqual(expected);
     // Window 00:10–06:00: channel 1 (30+60+90 min cycle) has 6 segments, channel 2 (45 min) 8, channel 12 (125 min) 3.
-    expect(actual.filter((p) => p["@_channel"] === "1")).toHaveLength(6);
-    expect(actual.filter((p) => p["@_channel"] === "2")).toHaveLength(8);
-    expect(actual.filter((p) => p["@_channel"] === "12")).toHaveLength(3);
+    expect(actual.filter((p) => p["@_channel"] === "1.retrovue")).toHaveLength(6);
+    expect(actual.filter((p) => p["@_channel"] === "2.retrovue")).toHaveLength(8);
+    expect(actual.filter((p) => p["@_channel"] === "12.retrovue")).toHaveLength(3);
     expect(actual[0]).toMatchObject({ "@_start": "20260101000000 +0000", "@_stop": "20260101003000 +0000" });
   });
 
   it("keeps a hostile programme title as text, not markup", () => {
-    const hostile = tv.programme?.find((p) => p["@_channel"] === "2");
+    const hostile = tv.programme?.find((p) => p["@_channel"] === "2.retrovue");
     expect(hostile?.title[0]?.["#text"]).toBe(`</title><programme channel="x">`);
     expect(xml).not.toContain("<programme channel=");
   });
 
   it("orders programmes by start time within each channel, back to back", () => {
-    for (const id of ["1", "2", "12"]) {
+    for (const id of ["1.retrovue", "2.retrovue", "12.retrovue"]) {
       const list = (tv.programme ?? []).filter((p) => p["@_channel"] === id);
       for (let i = 1; i < list.length; i += 1) expect(list[i]!["@_start"]).toBe(list[i - 1]!["@_stop"]);
     }
@@ -93,7 +93,7 @@ describe("renderXmltv()", () => {
   });
 
   it("would fail DTD validation if programmes came before channels (the validator is real)", () => {
-    const broken = xml.replace(/(<channel id="1">[\s\S]*?<\/channel>\n)([\s\S]*?)(<\/tv>)/, "$2$1$3");
+    const broken = xml.replace(/(<channel id="1\.retrovue">[\s\S]*?<\/channel>\n)([\s\S]*?)(<\/tv>)/, "$2$1$3");
     expect(dtdErrors(broken, "xmltv-subset.dtd").length).toBeGreaterThan(0);
   });
 });

@@ -36,6 +36,19 @@ function loopClip(res: ServerResponse): void {
 }
 
 describe("captureStream", () => {
+  it("waits for a cold channel: the window starts at the first byte, not at the request", async () => {
+    // Headers and bytes only after 600 ms (a cold start), then a 300 ms window.
+    const url = await serve((res) => {
+      const timer = setTimeout(() => loopClip(res), 600);
+      res.on("close", () => clearTimeout(timer));
+    });
+    const capture = await captureStream(url, { durationMs: 300 });
+    expect(capture.ok).toBe(true);
+    expect(capture.elapsedMs).toBeGreaterThanOrEqual(850);
+    const impatient = await captureStream(url, { durationMs: 300, firstByteTimeoutMs: 200 }).catch((error: unknown) => error);
+    expect(impatient).toBeInstanceOf(Error);
+  });
+
   it("reads a live MPEG-TS stream for a while and finds it valid", async () => {
     const url = await serve(loopClip);
     const capture = await captureStream(url, { durationMs: 300 });

@@ -13,8 +13,8 @@ const LIFECYCLE_METRICS: ReadonlyArray<[name: string, type: string, invariant: s
   ["retrovue_teardown_immediate_total", "counter", "INV-TEARDOWN-STABLE-STATE-001"],
   ["retrovue_teardown_grace_timeout_total", "counter", "INV-TEARDOWN-GRACE-TIMEOUT-001"],
   ["retrovue_teardown_deferred_duration_seconds", "histogram", "INV-TEARDOWN-STABLE-STATE-001"],
-  ["retrovue_prefeed_lead_time_ms", "histogram", "INV-SWITCH-ISSUANCE-DEADLINE-001"],
-  ["retrovue_switch_lead_time_ms", "histogram", "INV-SWITCH-ISSUANCE-DEADLINE-001"],
+  ["retrovue_prefeed_lead_seconds", "histogram", "INV-SWITCH-ISSUANCE-DEADLINE-001"],
+  ["retrovue_switch_lead_seconds", "histogram", "INV-SWITCH-ISSUANCE-DEADLINE-001"],
   ["retrovue_boundary_transitions_total", "counter", "INV-BOUNDARY-LIFECYCLE-001"],
 ];
 
@@ -62,9 +62,9 @@ describe("server metrics", () => {
     expect(body).toContain('retrovue_teardown_immediate_total{channel="1"} 1');
     expect(body).toContain('retrovue_teardown_grace_timeout_total{channel="3"} 1');
     expect(body).toContain('retrovue_teardown_deferred_duration_seconds_sum{channel="3"} 2.5');
-    expect(body).toContain('retrovue_prefeed_lead_time_ms_bucket{le="7000",channel="1"} 1');
-    expect(body).toContain('retrovue_switch_lead_time_ms_bucket{le="5250",channel="1"} 0');
-    expect(body).toContain('retrovue_switch_lead_time_ms_bucket{le="5500",channel="1"} 1');
+    expect(body).toContain('retrovue_prefeed_lead_seconds_bucket{le="7",channel="1"} 1');
+    expect(body).toContain('retrovue_switch_lead_seconds_bucket{le="5.25",channel="1"} 0');
+    expect(body).toContain('retrovue_switch_lead_seconds_bucket{le="5.5",channel="1"} 1');
     expect(body).toContain('retrovue_boundary_transitions_total{channel="1",from="LIVE",to="PLANNED"} 1');
   });
 

@@ -28,7 +28,7 @@ describe("guide routes mounted on the server", () => {
 
     const guide = await fetch(`${url}/guide.xml?hours=2`);
     expect(guide.status).toBe(200);
-    expect(await guide.text()).toContain('<channel id="1">');
+    expect(await guide.text()).toContain('<channel id="1.retrovue">');
     const head = await fetch(`${url}/guide.xml`, { method: "HEAD" });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe("");

@@ -39,8 +39,8 @@ describe("/metrics", () => {
       "retrovue_teardown_immediate_total",
       "retrovue_teardown_grace_timeout_total",
       "retrovue_teardown_deferred_duration_seconds",
-      "retrovue_prefeed_lead_time_ms",
-      "retrovue_switch_lead_time_ms",
+      "retrovue_prefeed_lead_seconds",
+      "retrovue_switch_lead_seconds",
       "retrovue_sessions_active",
       "retrovue_sessions_created_total",
       "retrovue_session_terminations_total",
@@ -60,8 +60,8 @@ describe("/metrics", () => {
     expect(sample(text, 'retrovue_stream_bytes_out_total{channel="1"}')).toBeGreaterThanOrEqual(188 * 20);
     expect(sample(text, 'retrovue_engine_call_duration_seconds_count{method="StartChannel"}')).toBeGreaterThanOrEqual(2);
     expect(sample(text, 'retrovue_engine_call_errors_total{method="StartChannel",kind="unavailable"}')).toBe(1);
-    expect(sample(text, 'retrovue_prefeed_lead_time_ms_count{channel="1"}')).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'retrovue_switch_lead_time_ms_count{channel="1"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'retrovue_prefeed_lead_seconds_count{channel="1"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'retrovue_switch_lead_seconds_count{channel="1"}')).toBeGreaterThanOrEqual(1);
 
     await fetch(`${url}/admin/sessions/${a.id}/terminate`, { method: "POST", headers: bearer(adminToken) });
     await stream.ended;
