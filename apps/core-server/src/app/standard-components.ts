@@ -7,6 +7,7 @@ import { mountGuide } from "../routes/guide-mount.js";
 import { createSessionRoutes } from "../routes/session-routes.js";
 import { createGovernanceComponent, type GovernanceComponent } from "../sessions/governance-component.js";
 import type { StreamDeps } from "../streaming/serve-channel-stream.js";
+import { createCreationRateLimiter } from "../sessions/creation-rate-limiter.js";
 import type { ServerComponent } from "./server-component.js";
 import type { ServerContext } from "./server-context.js";
 
@@ -43,7 +44,12 @@ export function buildStandardComponents(context: ServerContext): StandardCompone
   });
   const routes: Route[] = [
     ...createChannelRoutes({ director: directorOf, schedule: lineup.schedule, clock, stream, sessionlessStreaming: config.sessionlessStreaming }),
-    ...createSessionRoutes({ governance: governanceOf, metrics, stream }),
+    ...createSessionRoutes({
+      governance: governanceOf,
+      metrics,
+      stream,
+      admission: { trustedProxies: config.sessions.trustedProxies, rate: createCreationRateLimiter({ perMinute: config.sessions.createPerMinute }), now: () => clock.now() },
+    }),
     ...createAdminRoutes({ adminToken: context.adminToken, director: directorOf, governance: governanceOf, schedule: lineup.schedule, clock }),
     ...guide.routes,
   ];

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from "node:fs";
+import { isIP } from "node:net";
 import { join, resolve } from "node:path";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { OPTION_SPECS, optionLabel, type OptionKey } from "./config-options.js";
@@ -72,6 +73,19 @@ class OptionReader {
     return numbers;
   }
 
+  /** A comma-separated list of IP addresses (v4 or v6). */
+  ipList(key: OptionKey): readonly string[] {
+    const text = this.string(key);
+    if (text === undefined || text.trim() === "" || text.trim() === "none") return [];
+    const items = text.split(",").map((item) => item.trim());
+    const bad = items.filter((item) => isIP(item) === 0);
+    if (bad.length > 0) {
+      this.problem(key, `must be comma-separated IP addresses, got ${bad.map((b) => JSON.stringify(b)).join(", ")}`);
+      return [];
+    }
+    return items;
+  }
+
   oneOf<T extends string>(key: OptionKey, allowed: readonly T[], fallback: T): T {
     const text = this.string(key);
     if (text === undefined) return fallback;
@@ -94,6 +108,8 @@ class OptionReader {
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
+/** A channel's start-up beyond its preload lead: StartChannel, AttachStream, the switch answer. */
+const STARTUP_SLACK_MS = 1_000;
 
 /**
  * Reads flags and env into a validated {@link ServerConfig} (flag beats env beats default),
@@ -192,6 +208,29 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
     r.problem("requestTimeoutMs", `must be at least the headers timeout (${http.headersTimeoutMs} ms)`);
   }
 
+  // A stop during a channel's start-up is deferred until the start ends (LIFECYCLE.md): the
+  // first picture comes a preload lead after the tune-in, plus ~1 s for StartChannel and the
+  // switch answer. A grace shorter than that fails channels that are starting normally.
+  const startupMs = limits.preloadLeadMs + STARTUP_SLACK_MS;
+  if (limits.teardownGraceMs < startupMs && !r.bool("allowShortTeardownGrace", false)) {
+    r.problem(
+      "teardownGraceMs",
+      `must be at least a channel's start-up, the preload lead + ${STARTUP_SLACK_MS} ms (${startupMs} ms): a stop during start-up waits for it, and a shorter grace fails channels that start normally (--allow-short-teardown-grace accepts it anyway)`,
+    );
+  }
+
+  const sessions = {
+    maxSessionsPerClient: r.int("maxSessionsPerClient", 64, 1, 100_000),
+    maxLiveSessions: r.int("maxLiveSessions", 20_000, 1, 10_000_000),
+    createPerMinute: r.int("sessionCreateRate", 60, 1, 100_000),
+    trustedProxies: r.ipList("trustedProxies"),
+    sessionRetentionMs: r.int("sessionRetentionDays", 30, 1, 3_650) * DAY_MS,
+    auditRetentionMs: r.int("auditRetentionDays", 30, 1, 3_650) * DAY_MS,
+  };
+  if (sessions.auditRetentionMs > sessions.sessionRetentionMs) {
+    r.problem("auditRetentionDays", `must be at most the session retention (${sessions.sessionRetentionMs / DAY_MS} days): the audit of a purged session goes with it`);
+  }
+
   const config: ServerConfig = {
     host,
     port,
@@ -206,6 +245,7 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
     air,
     limits,
     http,
+    sessions,
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return { kind: "config", config };
