@@ -16,13 +16,17 @@ const VARY = "Accept-Encoding, Host, X-Forwarded-Host, X-Forwarded-Proto";
  * code from the server's catalogue ("bad-request", "internal"); `reason` says which rule failed.
  */
 export interface Problem {
-  readonly code: "bad-request" | "internal";
+  readonly code: "bad-request" | "internal" | "service-unavailable";
   readonly detail: string;
   readonly reason: string;
   readonly [extension: string]: string;
 }
 
-const PROBLEM_TITLES = { "bad-request": { status: 400, title: "Bad request" }, internal: { status: 500, title: "Internal server error" } } as const;
+const PROBLEM_TITLES = {
+  "bad-request": { status: 400, title: "Bad request" },
+  internal: { status: 500, title: "Internal server error" },
+  "service-unavailable": { status: 503, title: "Service unavailable" },
+} as const;
 
 function etagMatches(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;

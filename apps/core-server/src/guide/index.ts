@@ -44,3 +44,5 @@ export {
 export type { CachedBody, RenderCache, RenderCacheOptions, RenderCacheStats } from "./render-cache.js";
 export { createRenderCache } from "./render-cache.js";
 export { escapeXmlAttr, escapeXmlText, stripInvalidXmlChars } from "./xml-escape.js";
+export type { XmltvComposeInput, XmltvTiles, XmltvTileStats, XmltvTilesOptions } from "./xmltv-tiles.js";
+export { createXmltvTiles } from "./xmltv-tiles.js";
