@@ -2,6 +2,8 @@ import { createDirectorComponent, type DirectorComponent } from "../director/dir
 import { createEngineHost, type EngineHost } from "../engine/engine-host.js";
 import type { Route } from "../http/route.js";
 import { createAdminRoutes } from "../routes/admin-routes.js";
+import { createAdminRuntimeRoutes } from "../routes/admin-runtime-routes.js";
+import { startEventLoopMonitor, type EventLoopMonitor } from "./event-loop-monitor.js";
 import { createChannelRoutes } from "../routes/channel-routes.js";
 import { mountGuide } from "../routes/guide-mount.js";
 import { createSessionRoutes } from "../routes/session-routes.js";
@@ -52,14 +54,19 @@ export function buildStandardComponents(context: ServerContext): StandardCompone
     }),
     ...createAdminRoutes({ adminToken: context.adminToken, director: directorOf, governance: governanceOf, schedule: lineup.schedule, clock }),
     ...guide.routes,
+    ...createAdminRuntimeRoutes({ adminToken: context.adminToken, loop: () => loop, governance: governanceOf }),
   ];
+  let loop: EventLoopMonitor | undefined;
   const api: ServerComponent = {
     name: "api",
     routes,
     async start() {
       guide.start();
+      loop = startEventLoopMonitor();
     },
-    async close() {},
+    async close() {
+      loop?.stop();
+    },
   };
   return { engineHost, sessions, director, api, list: [engineHost, sessions, director, api] };
 }
