@@ -76,8 +76,30 @@ export async function sendCachedBody(
   res.statusCode = 200;
   res.setHeader("Content-Type", contentType);
   res.setHeader("Content-Length", body.length);
-  res.end(req.method === "HEAD" ? undefined : body);
+  if (req.method === "HEAD" || body.length <= WRITE_CHUNK_BYTES) {
+    res.end(req.method === "HEAD" ? undefined : body);
+    return;
+  }
+  // A large body goes out in slices, waiting for the socket to drain: one multi-megabyte
+  // write would copy it all into the kernel while the event loop waits.
+  for (let at = 0; at < body.length && !res.destroyed; at += WRITE_CHUNK_BYTES) {
+    if (!res.write(body.subarray(at, at + WRITE_CHUNK_BYTES))) {
+      await new Promise<void>((resolve) => {
+        const go = (): void => {
+          res.off("drain", go);
+          res.off("close", go);
+          resolve();
+        };
+        res.on("drain", go);
+        res.on("close", go);
+      });
+    }
+  }
+  res.end();
 }
+
+/** Slice of a large cached body written at once. */
+const WRITE_CHUNK_BYTES = 256 * 1024;
 
 /** Sends `value` as JSON (200), uncached, no body for HEAD. */
 export function sendJson(req: IncomingMessage, res: ServerResponse, value: unknown): void {

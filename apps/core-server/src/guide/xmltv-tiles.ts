@@ -145,7 +145,14 @@ export function createXmltvTiles(options: XmltvTilesOptions = {}): XmltvTiles {
         }
       }
       parts.push(Buffer.from(DOCUMENT_END, "utf8"));
-      return Buffer.concat(parts);
+      // One copy into the final buffer, a slice at a time (a week of guide is megabytes).
+      const out = Buffer.allocUnsafe(parts.reduce((sum, part) => sum + part.length, 0));
+      let offset = 0;
+      for (const part of parts) {
+        offset += part.copy(out, offset);
+        await pause();
+      }
+      return out;
     },
     stats: () => ({ renders, hits, tiles: tiles.size, bytes }),
   };
