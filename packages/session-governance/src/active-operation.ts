@@ -1,6 +1,7 @@
 import type { TimerHandle } from "./clock.js";
 import type { OperationEnd, OperationHandle } from "./decisions.js";
 import type { SessionId } from "./identifiers.js";
+import type { SessionRow } from "./session-row.js";
 
 /**
  * A running operation as the governor tracks it. Exactly one of `release()` or `end()`
@@ -24,6 +25,8 @@ export class ActiveOperation implements OperationHandle {
     readonly admittedAtMs: number,
     readonly holdsSlot: boolean,
     private readonly onFreed: (op: ActiveOperation, ended: boolean) => void,
+    /** The session's row as the gate read it at admission (so the host need not read it again). */
+    readonly admittedRow?: SessionRow,
   ) {}
 
   get signal(): AbortSignal {

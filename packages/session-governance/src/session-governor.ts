@@ -60,7 +60,7 @@ export interface SweepResult {
 }
 
 /** Most sessions' activity written in one flush transaction; the rest follow on the next tick. */
-const FLUSH_BATCH = 2_000;
+const FLUSH_BATCH = 250;
 
 /** A running slot-holding operation as `get` reports it. */
 export interface RunningOperation {
@@ -129,7 +129,7 @@ export class SessionGovernor {
     } else {
       this.noteActivity(checked.row, now, op);
     }
-    const handle = new ActiveOperation(this, id, op, now, takesSlot, (freed) => this.freed(freed));
+    const handle = new ActiveOperation(this, id, op, now, takesSlot, (freed) => this.freed(freed), checked.row);
     if (!takesSlot) return { kind: "admitted", handle }; // short operation: nothing to hold or watch
     let ops = this.running.get(id);
     if (ops === undefined) this.running.set(id, (ops = new Set()));
@@ -400,6 +400,11 @@ export class SessionGovernor {
         if (!op.released && !this.closed) this.arm(op, row, this.now());
       }
     }, dueMs - now);
+  }
+
+  /** The row `handle`'s admission read (host use: answer with it instead of reading again). @private */
+  admittedRowOf(handle: OperationHandle): SessionRow | undefined {
+    return this.own(handle).admittedRow;
   }
 
   private own(handle: OperationHandle): ActiveOperation {

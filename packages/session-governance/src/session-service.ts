@@ -1,5 +1,5 @@
 import type { Clock } from "./clock.js";
-import type { GateRefusal, GoneDecision } from "./decisions.js";
+import type { GateRefusal, GoneDecision, OperationHandle } from "./decisions.js";
 import { InvalidArgumentError } from "./errors.js";
 import { generateSessionId, parseActor, parseOwnerId, parseSessionId } from "./identifiers.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
@@ -160,12 +160,24 @@ export class SessionService {
     return row === undefined ? undefined : this.view(row);
   }
 
+  /**
+   * The session as of `handle`'s admission (its row as the gate read it, with the activity
+   * just recorded and the running operations): what `get` would answer now, without a
+   * second read. For hosts answering a status or heartbeat right after `admit`.
+   * @throws InvalidArgumentError for a handle this service's governor did not issue.
+   */
+  viewOf(handle: OperationHandle): SessionView {
+    const row = this.governor.admittedRowOf(handle);
+    if (row === undefined) throw new InvalidArgumentError("handle", "carries no admitted session");
+    return this.view(row);
+  }
+
   /** Operation `heartbeat` through the gate: records activity, or answers gone / not found. @throws InvalidSessionIdError. */
   heartbeat(sessionId: unknown): HeartbeatResult {
     const decision = this.governor.admit(sessionId, "heartbeat");
     if (decision.kind !== "admitted") return decision;
     decision.handle.release();
-    return { kind: "ok", session: this.get(decision.handle.sessionId) as SessionView };
+    return { kind: "ok", session: this.viewOf(decision.handle) };
   }
 
   /**

@@ -34,6 +34,17 @@ describe("activity written in batches", () => {
     expect(gov.governor.admit(id, "status").kind).toBe("admitted");
   });
 
+  test("viewOf(handle) answers what get() would, from the row the gate read", () => {
+    const clock = new ManualClock(T0);
+    const gov = fx.open(clock, { policy: SMALL_POLICY, recheckIntervalMs: null });
+    const { id } = createSession(gov);
+    clock.advance(700);
+    const decision = gov.governor.admit(id, "status");
+    if (decision.kind !== "admitted") throw new Error(decision.kind);
+    expect(gov.sessions.viewOf(decision.handle)).toEqual(gov.sessions.get(id));
+    expect(gov.sessions.viewOf(decision.handle).lastActivityAtMs).toBe(T0 + 700);
+  });
+
   test("an admission that changes nothing writes nothing", () => {
     const clock = new ManualClock(T0);
     const gov = fx.open(clock, { policy: SMALL_POLICY, recheckIntervalMs: null });

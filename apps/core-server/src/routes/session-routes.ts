@@ -103,17 +103,14 @@ export function createSessionRoutes(deps: SessionRoutesDeps): Route[] {
     }),
 
     route("GET", `${SESSION_SCOPED_PREFIX}`, (ctx) => {
+      // The gate already read the session: answer from that read, not a second one.
       const handle = gateSessionRequest(ctx, gov(), ctx.params.id, "status");
-      const view = gov().sessions.get(handle.sessionId);
-      if (view === undefined) throw new HttpProblem("not-found", { detail: "No such session" });
-      return json(sessionJson(view));
+      return json(sessionJson(gov().sessions.viewOf(handle)));
     }),
 
     route("POST", `${SESSION_SCOPED_PREFIX}/heartbeat`, (ctx) => {
-      gateSessionRequest(ctx, gov(), ctx.params.id, "heartbeat");
-      const view = gov().sessions.get(ctx.params.id);
-      if (view === undefined) throw new HttpProblem("not-found", { detail: "No such session" });
-      return json(sessionJson(view));
+      const handle = gateSessionRequest(ctx, gov(), ctx.params.id, "heartbeat");
+      return json(sessionJson(gov().sessions.viewOf(handle)));
     }),
 
     route("POST", `${SESSION_SCOPED_PREFIX}/extend`, async (ctx) => {
