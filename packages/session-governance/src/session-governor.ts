@@ -211,10 +211,14 @@ export class SessionGovernor {
     this.flushActivity();
     const terminated: Array<{ sessionId: SessionId; reason: TerminationReason }> = [];
     const rows = this.store.expiredLiveSessions(now, limit);
-    for (const row of rows) {
-      const result = this.enforceExpiry(row, now);
-      if (result?.kind === "terminated" && result.won) terminated.push({ sessionId: row.id, reason: result.reason });
-    }
+    // No fsync per sweep termination: the deadlines that expired these sessions are durable,
+    // so after a power cut the same verdict is reached again (nothing a client was told changes).
+    this.store.withoutFsync(() => {
+      for (const row of rows) {
+        const result = this.enforceExpiry(row, now);
+        if (result?.kind === "terminated" && result.won) terminated.push({ sessionId: row.id, reason: result.reason });
+      }
+    });
     return { terminated, more: limit !== -1 && rows.length === limit };
   }
 

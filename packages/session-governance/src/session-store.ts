@@ -262,6 +262,22 @@ export class SessionStore {
     }
   }
 
+  /**
+   * Runs `fn` with commits that skip the fsync (`synchronous=NORMAL`, WAL), for writes whose
+   * loss on a power cut changes no answer: the sweep's terminations of expired sessions (the
+   * deadlines that expired them are durable, so the same verdict is reached again).
+   */
+  withoutFsync<T>(fn: () => T): T {
+    this.assertOpen();
+    const relaxed = this.fullSynchronous && this.path !== ":memory:";
+    if (relaxed) this.db.pragma("synchronous = NORMAL");
+    try {
+      return fn();
+    } finally {
+      if (relaxed && !this.closed) this.db.pragma("synchronous = FULL");
+    }
+  }
+
   /** Live (not terminated) sessions created from one client address. */
   liveSessionsOfClient(clientAddress: string): SessionRow[] {
     this.assertOpen();

@@ -171,4 +171,40 @@ for (const sync of ["full", "normal"] as const) {
   console.log(`\nDB size: ${events.toLocaleString("en-US")} events + ${ids.length.toLocaleString("en-US")} sessions = ${(bytes / 1_048_576).toFixed(1)} MiB → ${((bytes / events) * 100_000 / 1_048_576).toFixed(1)} MiB per 100k events (${Math.round(bytes / events)} B/event incl. session rows)`);
 }
 
+
+
+{
+  // Issue 14 sweep stall: N sessions expire unattended; "before" is one sweep() over all of
+  // them (one synchronous call), "after" is the server's way: batches of 8, each a separate
+  // turn of the event loop. Sessions are created under NORMAL (fast), swept under FULL.
+  const N = Number(process.env.BENCH_SWEEP_SESSIONS ?? 2_000);
+  for (const mode of ["before (one call)", "after (batches of 8)"] as const) {
+    const created = open("normal");
+    for (let i = 0; i < N; i++) {
+      const c = created.gov.sessions.create({ ownerId: `device:${i}`, limits: { idleTimeoutMs: 1 } });
+      if (c.kind !== "created") throw new Error("create refused");
+    }
+    created.gov.close();
+    await new Promise((r) => setTimeout(r, 5));
+    const gov = openSessionGovernance({ path: created.path, clock: wallClock, synchronous: "full", recheckIntervalMs: null, policy: { maxSessionsPerOwner: 1_000_000, maxLiveSessions: 10_000_000 } });
+    const t0 = performance.now();
+    let longest = 0;
+    let terminated = 0;
+    if (mode === "before (one call)") {
+      terminated = gov.governor.sweep().terminated.length;
+      longest = performance.now() - t0;
+    } else {
+      for (;;) {
+        const t = performance.now();
+        const batch = gov.governor.sweep(undefined, { maxSessions: 8 });
+        longest = Math.max(longest, performance.now() - t);
+        terminated += batch.terminated.length;
+        if (!batch.more) break;
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    console.log(`sweep ${mode.padEnd(22)} ${terminated} expired sessions in ${(performance.now() - t0).toFixed(0)} ms; longest synchronous stretch ${longest.toFixed(1)} ms`);
+    gov.close();
+  }
+}
 rmSync(dir, { recursive: true, force: true });

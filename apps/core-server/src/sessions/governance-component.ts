@@ -18,8 +18,8 @@ export interface GovernanceComponent extends ServerComponent {
   purgeNow(): Promise<{ sessions: number; events: number }>;
 }
 
-/** Sessions terminated (or rows purged) per batch; one batch is a few ms of synchronous work. */
-const SWEEP_BATCH = 25;
+/** Sessions terminated (or rows purged) per batch: a few ms of synchronous work each. */
+const SWEEP_BATCH = 8;
 const PURGE_BATCH = 200;
 /** How often the store's file is checked (deleted, replaced, read-only, disk full). */
 const WATCH_INTERVAL_MS = 1_000;
