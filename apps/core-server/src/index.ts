@@ -53,7 +53,7 @@ export type { ConfigProblem } from "./config/config-error.js";
 export { ConfigError } from "./config/config-error.js";
 export { configUsage } from "./config/config-options.js";
 export type { AdminTokenSource, ResolvedAdminToken } from "./config/admin-token.js";
-export { ADMIN_TOKEN_FILE, resolveAdminToken } from "./config/admin-token.js";
+export { ADMIN_TOKEN_FILE, AdminTokenFileError, resolveAdminToken } from "./config/admin-token.js";
 export { fakeAirCliPath, sampleLineupPath } from "./config/default-paths.js";
 export type { ServerLineup } from "./config/load-server-lineup.js";
 export type { LoadServerLineupOptions } from "./config/load-server-lineup.js";

@@ -101,7 +101,7 @@ describe("main (the command-line entry)", () => {
   it("on SIGTERM ends an open stream, tears its channel down and exits 0 (graceful shutdown)", async () => {
     const dataDir = makeTempDir();
     let stream: Promise<OpenStream> | undefined;
-    const fast = ["--min-prefeed-lead-ms", "1000", "--preload-lead-ms", "1700", "--teardown-grace-ms", "1000"];
+    const fast = ["--min-prefeed-lead-ms", "1000", "--preload-lead-ms", "1700", "--teardown-grace-ms", "1000", "--allow-short-teardown-grace"];
     const run = await runMain(["--port", "0", "--data-dir", dataDir, ...fast], {
       onStdout: (text, child) => {
         const url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(text)?.[1];

@@ -1,6 +1,7 @@
 import type { TimerHandle } from "./clock.js";
 import type { OperationEnd, OperationHandle } from "./decisions.js";
 import type { SessionId } from "./identifiers.js";
+import type { SessionRow } from "./session-row.js";
 
 /**
  * A running operation as the governor tracks it. Exactly one of `release()` or `end()`
@@ -9,10 +10,10 @@ import type { SessionId } from "./identifiers.js";
  * @private Created only by `SessionGovernor`.
  */
 export class ActiveOperation implements OperationHandle {
-  readonly signal: AbortSignal;
   /** Timer of the next automatic recheck, if armed. */
   timer: TimerHandle | undefined;
-  private readonly controller = new AbortController();
+  // Made on first use: short operations (status, heartbeat) rarely look at their signal.
+  private controller: AbortController | undefined;
   private isReleased = false;
   private detachCaller: (() => void) | undefined;
 
@@ -24,8 +25,13 @@ export class ActiveOperation implements OperationHandle {
     readonly admittedAtMs: number,
     readonly holdsSlot: boolean,
     private readonly onFreed: (op: ActiveOperation, ended: boolean) => void,
-  ) {
-    this.signal = this.controller.signal;
+    /** The session's row as the gate read it at admission (so the host need not read it again). */
+    readonly admittedRow?: SessionRow,
+  ) {}
+
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    return this.controller.signal;
   }
 
   get released(): boolean {
@@ -38,7 +44,10 @@ export class ActiveOperation implements OperationHandle {
 
   /** Stops the operation: frees the slot, then aborts `signal` with `why`. No-op once released. */
   end(why: OperationEnd): void {
-    if (this.free(true)) this.controller.abort(why);
+    if (this.free(true)) {
+      this.controller ??= new AbortController();
+      this.controller.abort(why);
+    }
   }
 
   /** Ends the operation when the caller's signal aborts (the client went away). */

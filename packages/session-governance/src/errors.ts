@@ -13,7 +13,8 @@ export type GovernanceErrorCode =
   | "invalid_argument"
   | "store_version"
   | "store_closed"
-  | "store_failure";
+  | "store_failure"
+  | "store_unavailable";
 
 /** Base class of every error this package throws; `code` is from a closed list. */
 export class SessionGovernanceError extends Error {
@@ -133,6 +134,22 @@ export class StoreFailureError extends SessionGovernanceError {
   constructor(sqliteCode: string, detail: string, cause: unknown) {
     super("store_failure", `${sqliteCode}: ${detail}`, { cause });
     this.sqliteCode = sqliteCode;
+  }
+}
+
+/** Why the store refuses writes: its file is gone or replaced, read-only, or the disk is full. */
+export type StoreProblem = "gone" | "replaced" | "read_only" | "full";
+
+/**
+ * The store refuses to write because it can no longer promise durability (the database
+ * file was deleted or replaced under it, became read-only, or the disk is full). Nothing
+ * of the refused call was written or acknowledged.
+ */
+export class StoreUnavailableError extends SessionGovernanceError {
+  readonly problem: StoreProblem;
+  constructor(problem: StoreProblem, detail: string) {
+    super("store_unavailable", detail);
+    this.problem = problem;
   }
 }
 

@@ -73,6 +73,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sessions_live_by_idle_deadline ON sessions (last_activity_at + idle_timeout_ms) WHERE terminated_at IS NULL;
     `,
   },
+  {
+    version: 3,
+    description: "client address per session (admission control), and retention: terminated sessions and their audit may be purged",
+    sql: `
+      ALTER TABLE sessions ADD COLUMN client_address TEXT;
+      CREATE INDEX sessions_live_by_client ON sessions (client_address) WHERE terminated_at IS NULL;
+      CREATE INDEX sessions_terminated_by_time ON sessions (terminated_at) WHERE terminated_at IS NOT NULL;
+      CREATE INDEX session_events_by_time ON session_events (at);
+
+      -- Guarantee 4: tombstones are purged after the retention period, never before the
+      -- session ended: the audit of a live session stays append-only.
+      DROP TRIGGER session_events_no_delete;
+      CREATE TRIGGER session_events_delete_only_when_terminated BEFORE DELETE ON session_events
+        WHEN (SELECT terminated_at FROM sessions WHERE id = OLD.session_id) IS NULL
+        BEGIN SELECT RAISE(ABORT, 'session_events of a live session are append-only'); END;
+      CREATE TRIGGER sessions_delete_only_when_terminated BEFORE DELETE ON sessions
+        WHEN OLD.terminated_at IS NULL
+        BEGIN SELECT RAISE(ABORT, 'a live session cannot be deleted'); END;
+    `,
+  },
 ];
 
 /** The schema version this release writes. */

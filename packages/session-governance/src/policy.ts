@@ -47,6 +47,13 @@ export interface GovernancePolicy {
   readonly rejectRetryAfterMs: number;
   /** Operations that hold a concurrency slot while they run. Default `["stream"]`. */
   readonly slotOperations: readonly string[];
+  /**
+   * Live sessions created from one client address (the host's word for where the request
+   * came from, never a client-chosen name), whatever owners they claim. Default 64.
+   */
+  readonly maxSessionsPerClient: number;
+  /** Live sessions in the whole store; `create` refuses beyond it. Default 20 000. */
+  readonly maxLiveSessions: number;
 }
 
 /** Options accepted by {@link resolveGovernancePolicy}: any subset of {@link GovernancePolicy}. */
@@ -58,6 +65,8 @@ export interface GovernancePolicyOptions {
   readonly maxSessionsPerOwner?: number;
   readonly rejectRetryAfterMs?: number;
   readonly slotOperations?: readonly string[];
+  readonly maxSessionsPerClient?: number;
+  readonly maxLiveSessions?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -73,6 +82,8 @@ const DEFAULT_POLICY: GovernancePolicy = {
   maxSessionsPerOwner: 16,
   rejectRetryAfterMs: 5_000,
   slotOperations: ["stream"],
+  maxSessionsPerClient: 64,
+  maxLiveSessions: 20_000,
 };
 
 const LIMIT_KEYS = ["idleTimeoutMs", "maxLifetimeMs", "maxConcurrentOps", "concurrencyPolicy"] as const;
@@ -85,6 +96,8 @@ const POLICY_KEYS = [
   "maxSessionsPerOwner",
   "rejectRetryAfterMs",
   "slotOperations",
+  "maxSessionsPerClient",
+  "maxLiveSessions",
 ] as const;
 
 /**
@@ -128,6 +141,8 @@ export function resolveGovernancePolicy(options: GovernancePolicyOptions = {}): 
     maxSessionsPerOwner: int(o.maxSessionsPerOwner ?? DEFAULT_POLICY.maxSessionsPerOwner, "maxSessionsPerOwner", 1, 1_000_000),
     rejectRetryAfterMs: int(o.rejectRetryAfterMs ?? DEFAULT_POLICY.rejectRetryAfterMs, "rejectRetryAfterMs", 0, DAY_MS),
     slotOperations: Object.freeze([...(slotOperations as string[])]),
+    maxSessionsPerClient: int(o.maxSessionsPerClient ?? DEFAULT_POLICY.maxSessionsPerClient, "maxSessionsPerClient", 1, 1_000_000),
+    maxLiveSessions: int(o.maxLiveSessions ?? DEFAULT_POLICY.maxLiveSessions, "maxLiveSessions", 1, 100_000_000),
   };
 }
 

@@ -5,6 +5,7 @@ import { SessionGovernor } from "./session-governor.js";
 import { SessionService } from "./session-service.js";
 import { SessionStore } from "./session-store.js";
 import { SessionTerminationService } from "./session-termination-service.js";
+import { SessionRetention, type RetentionPolicy } from "./session-retention.js";
 
 /** Options of {@link openSessionGovernance}. */
 export interface SessionGovernanceOptions {
@@ -22,6 +23,12 @@ export interface SessionGovernanceOptions {
   readonly synchronous?: "full" | "normal";
   /** See {@link SessionGovernorOptions}. Default 30 000 ms; `null` = no automatic rechecks. */
   readonly recheckIntervalMs?: number | null;
+  /** See {@link SessionGovernorOptions}. Default 1 000 ms. */
+  readonly activityFlushMs?: number;
+  /** See {@link SessionStoreOptions}. Default 1 MiB. */
+  readonly minFreeBytes?: number;
+  /** How long tombstones and audit rows are kept. Default 30 days each. */
+  readonly retention?: Partial<RetentionPolicy>;
 }
 
 /** Everything session-governance offers, over one store. Close it when done. */
@@ -33,6 +40,8 @@ export interface SessionGovernance {
   readonly termination: SessionTerminationService;
   /** create, get, heartbeat, extend, list, events, feed, verifyToken. */
   readonly sessions: SessionService;
+  /** Purges expired tombstones and audit rows in batches. */
+  readonly retention: SessionRetention;
   /** @private The underlying connection. */
   readonly store: SessionStore;
   /** Ends running operations (`{ kind: "closed" }`), clears timers, closes the DB. Idempotent. */
@@ -50,7 +59,9 @@ export function openSessionGovernance(options: SessionGovernanceOptions): Sessio
     path: options.path,
     ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
     ...(options.synchronous !== undefined ? { synchronous: options.synchronous } : {}),
+    ...(options.minFreeBytes !== undefined ? { minFreeBytes: options.minFreeBytes } : {}),
   });
+  if (store.tightenedFiles.length > 0) logger.warn({ files: store.tightenedFiles }, "session database files were readable by others; their mode is now 0600");
   try {
     const termination = new SessionTerminationService(store, options.clock, logger);
     const governor = new SessionGovernor(store, termination, {
@@ -58,13 +69,16 @@ export function openSessionGovernance(options: SessionGovernanceOptions): Sessio
       policy,
       logger,
       ...(options.recheckIntervalMs !== undefined ? { recheckIntervalMs: options.recheckIntervalMs } : {}),
+      ...(options.activityFlushMs !== undefined ? { activityFlushMs: options.activityFlushMs } : {}),
     });
     const sessions = new SessionService(store, governor, policy, options.clock);
+    const retention = new SessionRetention(store, options.clock, options.retention);
     return {
       policy,
       governor,
       termination,
       sessions,
+      retention,
       store,
       close() {
         governor.close();

@@ -31,6 +31,19 @@ export interface SessionGovernorOptions {
    * Default 30 000.
    */
   readonly recheckIntervalMs?: number | null;
+  /**
+   * Activity is kept in memory and written for all sessions in one transaction at most this
+   * long after it happened, without an fsync (GOVERNANCE guarantee 2: activity is no
+   * promise). A crash loses at most this much activity, so it must stay well under the idle
+   * timeout; it is capped at a quarter of the default idle timeout. Default 1 000 ms.
+   */
+  readonly activityFlushMs?: number;
+}
+
+/** Options of {@link SessionGovernor.sweep}. */
+export interface SweepOptions {
+  /** Terminate at most this many sessions in this call (a batch); default all. */
+  readonly maxSessions?: number;
 }
 
 /** Options of one admission. */
@@ -42,7 +55,12 @@ export interface AdmitOptions {
 /** Sessions a sweep terminated. */
 export interface SweepResult {
   readonly terminated: ReadonlyArray<{ readonly sessionId: SessionId; readonly reason: TerminationReason }>;
+  /** The batch was full: more expired sessions may remain (call again after yielding). */
+  readonly more: boolean;
 }
+
+/** Most sessions' activity written in one flush transaction; the rest follow on the next tick. */
+const FLUSH_BATCH = 250;
 
 /** A running slot-holding operation as `get` reports it. */
 export interface RunningOperation {
@@ -64,6 +82,10 @@ export class SessionGovernor {
   private readonly recheckIntervalMs: number | null;
   private readonly unhook: () => void;
   private closed = false;
+  /** Activity not yet written: the newest instant and operation per session. */
+  private readonly pending = new Map<SessionId, { atMs: number; kind: string }>();
+  private flushTimer: ReturnType<Clock["setTimeout"]> | undefined;
+  private readonly activityFlushMs: number;
 
   constructor(
     private readonly store: SessionStore,
@@ -75,10 +97,14 @@ export class SessionGovernor {
       throw new InvalidArgumentError("recheckIntervalMs", "must be an integer >= 1, or null");
     }
     this.recheckIntervalMs = interval;
+    const flushMs = options.activityFlushMs ?? 1_000;
+    if (!Number.isSafeInteger(flushMs) || flushMs < 1) throw new InvalidArgumentError("activityFlushMs", "must be an integer >= 1");
+    this.activityFlushMs = Math.max(1, Math.min(flushMs, Math.floor(options.policy.defaults.idleTimeoutMs / 4)));
     // A termination won in this process ends the session's running operations at once.
-    this.unhook = termination.onTerminated(({ sessionId, reason, terminatedAtMs, actor }) =>
-      this.endSession(sessionId, { kind: "gone", sessionId, reason, terminatedAtMs, actor }),
-    );
+    this.unhook = termination.onTerminated(({ sessionId, reason, terminatedAtMs, actor }) => {
+      this.pending.delete(sessionId);
+      this.endSession(sessionId, { kind: "gone", sessionId, reason, terminatedAtMs, actor });
+    });
   }
 
   /**
@@ -94,10 +120,16 @@ export class SessionGovernor {
     const takesSlot = this.options.policy.slotOperations.includes(op);
     const checked = this.enforce(id, now, takesSlot);
     if (checked.kind !== "pass") return checked;
-    // (5) Record activity; losing this conditional write means another connection
-    // terminated the session after our read: answer with its termination.
-    if (!this.store.recordActivity(id, now, op)) return this.refusalFor(id);
-    const handle = new ActiveOperation(this, id, op, now, takesSlot, (freed) => this.freed(freed));
+    // (5) Record activity. A slot-holding operation writes it at once, conditionally: losing
+    // that write means another connection terminated the session after our read, so the
+    // stream is refused. Short operations keep it in memory (written within activityFlushMs).
+    if (takesSlot) {
+      this.pending.delete(id);
+      if (!this.store.recordActivity(id, now, op)) return this.refusalFor(id);
+    } else {
+      this.noteActivity(checked.row, now, op);
+    }
+    const handle = new ActiveOperation(this, id, op, now, takesSlot, (freed) => this.freed(freed), checked.row);
     if (!takesSlot) return { kind: "admitted", handle }; // short operation: nothing to hold or watch
     let ops = this.running.get(id);
     if (ops === undefined) this.running.set(id, (ops = new Set()));
@@ -120,9 +152,16 @@ export class SessionGovernor {
     const checked = this.enforce(op.sessionId, now, false);
     if (checked.kind === "rejected") return { kind: "allowed" }; // unreachable: no slot is taken
     if (checked.kind !== "pass") return checked;
-    if (!this.store.recordActivity(op.sessionId, now, op.operation)) {
-      const refusal = this.refusalFor(op.sessionId);
-      return refusal.kind === "rejected" ? { kind: "allowed" } : refusal;
+    if (op.holdsSlot) {
+      // A running stream's refresh is rare (every recheck interval): written at once, so a
+      // restart never finds a streaming session idle, and a lost write means it was terminated.
+      this.pending.delete(op.sessionId);
+      if (!this.store.recordActivity(op.sessionId, now, op.operation)) {
+        const refusal = this.refusalFor(op.sessionId);
+        return refusal.kind === "rejected" ? { kind: "allowed" } : refusal;
+      }
+    } else {
+      this.noteActivity(checked.row, now, op.operation);
     }
     if (op.holdsSlot) this.arm(op, checked.row, now);
     return { kind: "allowed" };
@@ -162,16 +201,62 @@ export class SessionGovernor {
    * live session whose limits ran out at `nowMs` (default: the clock), through the same
    * pipeline as `admit`. Records no activity. Idempotent: a second call finds nothing.
    */
-  sweep(nowMs?: number): SweepResult {
+  sweep(nowMs?: number, options: SweepOptions = {}): SweepResult {
     this.assertOpen();
     const now = nowMs === undefined ? this.now() : nowMs;
     if (!Number.isSafeInteger(now)) throw new InvalidArgumentError("nowMs", "must be an integer (epoch ms)");
+    const limit = options.maxSessions ?? -1;
+    if (limit !== -1 && (!Number.isSafeInteger(limit) || limit < 1)) throw new InvalidArgumentError("maxSessions", "must be an integer >= 1");
+    // The DB must know every activity first, or a busy session would look idle to the query.
+    this.flushActivity();
     const terminated: Array<{ sessionId: SessionId; reason: TerminationReason }> = [];
-    for (const row of this.store.expiredLiveSessions(now, -1)) {
-      const result = this.enforceExpiry(row, now);
-      if (result?.kind === "terminated" && result.won) terminated.push({ sessionId: row.id, reason: result.reason });
+    const rows = this.store.expiredLiveSessions(now, limit);
+    // No fsync per sweep termination: the deadlines that expired these sessions are durable,
+    // so after a power cut the same verdict is reached again (nothing a client was told changes).
+    this.store.withoutFsync(() => {
+      for (const row of rows) {
+        const result = this.enforceExpiry(row, now);
+        if (result?.kind === "terminated" && result.won) terminated.push({ sessionId: row.id, reason: result.reason });
+      }
+    });
+    return { terminated, more: limit !== -1 && rows.length === limit };
+  }
+
+  /**
+   * Writes the activity kept in memory (up to a batch; the rest is scheduled at once), in
+   * one transaction without an fsync. Called on its timer, before a sweep and at close.
+   * Returns how many sessions were written. @throws the store's error (entries are kept).
+   */
+  flushActivity(): number {
+    if (this.flushTimer !== undefined) {
+      this.options.clock.clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
     }
-    return { terminated };
+    if (this.pending.size === 0) return 0;
+    const batch: Array<readonly [SessionId, number, string]> = [];
+    for (const [id, { atMs, kind }] of this.pending) {
+      batch.push([id, atMs, kind]);
+      if (batch.length >= FLUSH_BATCH) break;
+    }
+    try {
+      this.store.recordActivities(batch);
+    } catch (error) {
+      if (!this.closed) this.scheduleFlush(this.activityFlushMs);
+      throw error;
+    }
+    for (const [id, atMs] of batch) if (this.pending.get(id)?.atMs === atMs) this.pending.delete(id);
+    if (this.pending.size > 0 && !this.closed) this.scheduleFlush(0);
+    return batch.length;
+  }
+
+  /** The activity of `sessionId` not yet written (newer than its row), if any. */
+  pendingActivityOf(sessionId: SessionId): { readonly atMs: number; readonly kind: string } | undefined {
+    return this.pending.get(sessionId);
+  }
+
+  /** Sessions whose activity is still only in memory. */
+  get pendingActivity(): number {
+    return this.pending.size;
   }
 
   /**
@@ -185,13 +270,20 @@ export class SessionGovernor {
     return this.termination.terminateAt(row.id, verdict.reason, SYSTEM_ACTOR, now);
   }
 
-  /** Stops the timers and ends every running operation (`{ kind: "closed" }`). Idempotent. */
+  /** Stops the timers, ends every running operation (`{ kind: "closed" }`) and writes pending activity. Idempotent. */
   close(): void {
     if (this.closed) return;
-    this.closed = true;
     this.unhook();
     for (const ops of [...this.running.values()]) for (const op of [...ops]) op.end({ kind: "closed" });
     this.running.clear();
+    this.closed = true;
+    try {
+      while (this.pending.size > 0 && !this.store.isClosed) this.flushActivity();
+    } catch (error) {
+      this.options.logger.error({ err: error, pending: this.pending.size }, "writing pending activity at close failed; it is lost");
+    }
+    if (this.flushTimer !== undefined) this.options.clock.clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
   }
 
   /** Steps (1)–(4) for one session at `now`, carrying out a termination verdict. */
@@ -220,7 +312,8 @@ export class SessionGovernor {
   private facts(row: SessionRow, now: number) {
     // A running operation is activity (guarantee 8): the idle clock does not run meanwhile.
     const activeSlots = this.activeSlots(row.id);
-    const effectiveLastActivityAtMs = activeSlots > 0 ? Math.max(now, row.lastActivityAtMs) : row.lastActivityAtMs;
+    const known = Math.max(row.lastActivityAtMs, this.pending.get(row.id)?.atMs ?? row.lastActivityAtMs);
+    const effectiveLastActivityAtMs = activeSlots > 0 ? Math.max(now, known) : known;
     return { ...row, effectiveLastActivityAtMs, activeSlots };
   }
 
@@ -260,11 +353,39 @@ export class SessionGovernor {
     op.timer = undefined;
     if (this.closed) return;
     try {
-      // The operation ran until now: that is the session's last activity.
+      // The stream ran until now: that is the session's last activity (once per stream: written at once).
+      this.pending.delete(op.sessionId);
       this.store.recordActivity(op.sessionId, this.now(), op.operation);
     } catch (error) {
       this.options.logger.error({ err: error, sessionId: op.sessionId, invariant: "INV-SESSION-SLOT-RELEASE-001" }, "recording activity at release failed; the slot is free");
     }
+  }
+
+  /** Keeps `now` as the session's activity until the next flush; skips it when it changes nothing. */
+  private noteActivity(row: SessionRow, now: number, kind: string): void {
+    const id = row.id;
+    const known = this.pending.get(id);
+    if (known !== undefined) {
+      if (now > known.atMs || (now === known.atMs && kind !== known.kind)) this.pending.set(id, { atMs: now, kind });
+      return;
+    }
+    if (row.lastActivityAtMs >= now && row.lastActivityKind === kind) return;
+    this.pending.set(id, { atMs: now, kind });
+    if (this.flushTimer === undefined) this.scheduleFlush(this.activityFlushMs);
+  }
+
+  private scheduleFlush(delayMs: number): void {
+    if (this.flushTimer !== undefined) this.options.clock.clearTimeout(this.flushTimer);
+    this.flushTimer = this.options.clock.setTimeout(() => {
+      this.flushTimer = undefined;
+      if (this.closed || this.store.isClosed) return;
+      try {
+        this.flushActivity();
+      } catch (error) {
+        this.options.logger.error({ err: error, pending: this.pending.size }, "writing session activity failed; retrying");
+        if (this.flushTimer === undefined) this.scheduleFlush(this.activityFlushMs);
+      }
+    }, delayMs);
   }
 
   /** Next automatic recheck: at the hard deadline, or sooner to keep the DB's activity fresh. */
@@ -283,6 +404,11 @@ export class SessionGovernor {
         if (!op.released && !this.closed) this.arm(op, row, this.now());
       }
     }, dueMs - now);
+  }
+
+  /** The row `handle`'s admission read (host use: answer with it instead of reading again). @private */
+  admittedRowOf(handle: OperationHandle): SessionRow | undefined {
+    return this.own(handle).admittedRow;
   }
 
   private own(handle: OperationHandle): ActiveOperation {

@@ -21,6 +21,8 @@ export interface SessionRow {
   readonly terminatedAtMs: number | null;
   readonly terminationReason: TerminationReason | null;
   readonly terminationActor: string | null;
+  /** Address of the client that created it (admission control), when the host gave one. */
+  readonly clientAddress: string | null;
 }
 
 /** Column list selecting a row in {@link SessionRow}'s shape. */
@@ -30,4 +32,5 @@ export const SESSION_COLUMNS = `
   idle_timeout_ms AS idleTimeoutMs, hard_deadline_at AS hardDeadlineAtMs,
   max_deadline_at AS maxDeadlineAtMs, max_concurrent_ops AS maxConcurrentOps,
   concurrency_policy AS concurrencyPolicy, terminated_at AS terminatedAtMs,
-  termination_reason AS terminationReason, termination_actor AS terminationActor`;
+  termination_reason AS terminationReason, termination_actor AS terminationActor,
+  client_address AS clientAddress`;

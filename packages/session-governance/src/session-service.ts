@@ -1,5 +1,5 @@
 import type { Clock } from "./clock.js";
-import type { GateRefusal, GoneDecision } from "./decisions.js";
+import type { GateRefusal, GoneDecision, OperationHandle } from "./decisions.js";
 import { InvalidArgumentError } from "./errors.js";
 import { generateSessionId, parseActor, parseOwnerId, parseSessionId } from "./identifiers.js";
 import { decodeListCursor, encodeListCursor } from "./list-cursor.js";
@@ -20,12 +20,21 @@ export interface CreateSessionInput {
   readonly limits?: { idleTimeoutMs?: number; maxLifetimeMs?: number; maxConcurrentOps?: number; concurrencyPolicy?: "terminate" | "reject" };
   /** Recorded in the `created` audit row. Default `owner:<ownerId>`. */
   readonly actor?: string;
+  /**
+   * Where the request came from, as the host established it (a socket address, never a
+   * name the client chose): at most `maxSessionsPerClient` live sessions per address,
+   * whatever owners they claim. 1–128 printable characters.
+   */
+  readonly clientAddress?: string;
 }
 
 /** Answer of `create`. The token is shown once here and never again (only its hash is stored). */
 export type CreateSessionResult =
   | { readonly kind: "created"; readonly session: SessionView; readonly token: string }
-  | { readonly kind: "owner_limit"; readonly ownerId: string; readonly limit: number; readonly active: number };
+  | { readonly kind: "owner_limit"; readonly ownerId: string; readonly limit: number; readonly active: number }
+  | { readonly kind: "client_limit"; readonly clientAddress: string; readonly limit: number; readonly active: number }
+  /** The store holds `maxLiveSessions` live sessions already. */
+  | { readonly kind: "capacity"; readonly limit: number; readonly active: number };
 
 /** Answer of `heartbeat`. */
 export type HeartbeatResult = { readonly kind: "ok"; readonly session: SessionView } | GateRefusal;
@@ -95,9 +104,13 @@ export class SessionService {
     const ownerId = parseOwnerId(input.ownerId);
     const limits = resolveSessionLimits(this.policy, input.limits);
     const actor = parseActor(input.actor ?? `owner:${ownerId}`);
+    const clientAddress = parseClientAddress(input.clientAddress);
     const now = Math.floor(this.clock.now());
-    // Request-driven: an owner's expired sessions are enforced before they are counted.
+    // Request-driven: an owner's (and the address's) expired sessions are enforced before they are counted.
     for (const row of this.store.liveSessionsOf(ownerId)) this.governor.enforceExpiry(row, now);
+    if (clientAddress !== null) for (const row of this.store.liveSessionsOfClient(clientAddress)) this.governor.enforceExpiry(row, now);
+    // At the global cap, end a small batch of expired sessions nobody touched before refusing.
+    if (this.store.countLive() >= this.policy.maxLiveSessions) this.governor.sweep(now, { maxSessions: 100 });
     const token = generateSessionToken();
     const row: SessionRow = {
       id: generateSessionId(),
@@ -114,10 +127,19 @@ export class SessionService {
       terminatedAtMs: null,
       terminationReason: null,
       terminationActor: null,
+      clientAddress,
     };
-    const active = this.store.immediate(() => {
+    const refusal = this.store.immediate((): CreateSessionResult | undefined => {
       const live = this.store.liveSessionsOf(ownerId).length;
-      if (live >= this.policy.maxSessionsPerOwner) return live;
+      if (live >= this.policy.maxSessionsPerOwner) return { kind: "owner_limit", ownerId, limit: this.policy.maxSessionsPerOwner, active: live };
+      if (clientAddress !== null) {
+        const fromClient = this.store.liveSessionsOfClient(clientAddress).length;
+        if (fromClient >= this.policy.maxSessionsPerClient) {
+          return { kind: "client_limit", clientAddress, limit: this.policy.maxSessionsPerClient, active: fromClient };
+        }
+      }
+      const total = this.store.countLive();
+      if (total >= this.policy.maxLiveSessions) return { kind: "capacity", limit: this.policy.maxLiveSessions, active: total };
       this.store.insertSession(row);
       this.store.appendEvent(row.id, now, "created", actor, {
         ownerId,
@@ -127,7 +149,7 @@ export class SessionService {
       });
       return undefined;
     });
-    if (active !== undefined) return { kind: "owner_limit", ownerId, limit: this.policy.maxSessionsPerOwner, active };
+    if (refusal !== undefined) return refusal;
     return { kind: "created", session: toSessionView(row, []), token };
   }
 
@@ -135,7 +157,19 @@ export class SessionService {
   get(sessionId: unknown): SessionView | undefined {
     const id = parseSessionId(sessionId);
     const row = this.store.getSession(id);
-    return row === undefined ? undefined : toSessionView(row, this.governor.runningOperations(id));
+    return row === undefined ? undefined : this.view(row);
+  }
+
+  /**
+   * The session as of `handle`'s admission (its row as the gate read it, with the activity
+   * just recorded and the running operations): what `get` would answer now, without a
+   * second read. For hosts answering a status or heartbeat right after `admit`.
+   * @throws InvalidArgumentError for a handle this service's governor did not issue.
+   */
+  viewOf(handle: OperationHandle): SessionView {
+    const row = this.governor.admittedRowOf(handle);
+    if (row === undefined) throw new InvalidArgumentError("handle", "carries no admitted session");
+    return this.view(row);
   }
 
   /** Operation `heartbeat` through the gate: records activity, or answers gone / not found. @throws InvalidSessionIdError. */
@@ -143,7 +177,7 @@ export class SessionService {
     const decision = this.governor.admit(sessionId, "heartbeat");
     if (decision.kind !== "admitted") return decision;
     decision.handle.release();
-    return { kind: "ok", session: this.get(decision.handle.sessionId) as SessionView };
+    return { kind: "ok", session: this.viewOf(decision.handle) };
   }
 
   /**
@@ -192,7 +226,7 @@ export class SessionService {
     const rows = this.store.listSessions(storeFilter, after, limit);
     const last = rows[rows.length - 1];
     return {
-      sessions: rows.map((row) => toSessionView(row, this.governor.runningOperations(row.id))),
+      sessions: rows.map((row) => this.view(row)),
       nextCursor: rows.length === limit && last !== undefined ? encodeListCursor(last) : null,
     };
   }
@@ -206,6 +240,15 @@ export class SessionService {
   /** The global audit feed, oldest first, from cursor `afterSeq`. @throws InvalidArgumentError. */
   feed(page: EventPageRequest = {}): SessionEventPage {
     return this.store.events(undefined, intArg(page.afterSeq, "afterSeq", 0, 0, Number.MAX_SAFE_INTEGER), intArg(page.limit, "limit", 100, 1, 1000));
+  }
+
+  /** The row as a view, with activity the governor holds but has not written yet. */
+  private view(row: SessionRow): SessionView {
+    const pending = this.governor.pendingActivityOf(row.id);
+    const merged = pending === undefined || pending.atMs < row.lastActivityAtMs || row.terminatedAtMs !== null
+      ? row
+      : { ...row, lastActivityAtMs: pending.atMs, lastActivityKind: pending.kind };
+    return toSessionView(merged, this.governor.runningOperations(row.id));
   }
 
   /**
@@ -229,6 +272,14 @@ function goneOf(row: SessionRow): GoneDecision {
     terminatedAtMs: row.terminatedAtMs as number,
     actor: row.terminationActor as string,
   };
+}
+
+function parseClientAddress(value: unknown): string | null {
+  if (value === undefined) return null;
+  if (typeof value !== "string" || !/^[\x21-\x7e]{1,128}$/.test(value)) {
+    throw new InvalidArgumentError("clientAddress", "must be 1-128 printable characters without spaces");
+  }
+  return value;
 }
 
 function intArg(value: unknown, name: string, fallback: number, min: number, max: number): number {

@@ -12,6 +12,8 @@ describe("resolveGovernancePolicy", () => {
       maxSessionsPerOwner: 16,
       rejectRetryAfterMs: 5_000,
       slotOperations: ["stream"],
+      maxSessionsPerClient: 64,
+      maxLiveSessions: 20_000,
     });
   });
 

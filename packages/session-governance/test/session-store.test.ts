@@ -88,22 +88,26 @@ describe("SessionStore on a real file", () => {
     expect(raw.pragma("journal_mode", { simple: true })).toBe("delete");
   });
 
-  test("the schema itself forbids clearing or rewriting a termination and editing the audit", () => {
+  test("the schema itself forbids clearing or rewriting a termination, editing the audit, and deleting a live session or its audit", () => {
     const clock = new ManualClock(T0);
     const gov = fx.open(clock, { policy: SMALL_POLICY });
     const { id } = createSession(gov);
+    const live = createSession(gov).id;
     gov.termination.terminate(id, "user_requested", "session:self");
     const rw = new Database(fx.dbPath());
     try {
       expect(() => rw.prepare("UPDATE sessions SET terminated_at = NULL, termination_reason = NULL, termination_actor = NULL WHERE id = ?").run(id)).toThrow(/irreversible/);
       expect(() => rw.prepare("UPDATE sessions SET termination_reason = 'idle_timeout' WHERE id = ?").run(id)).toThrow(/irreversible/);
       expect(() => rw.prepare("UPDATE session_events SET kind = 'created'").run()).toThrow(/append-only/);
+      // One statement touching a live session's audit is refused whole.
       expect(() => rw.prepare("DELETE FROM session_events").run()).toThrow(/append-only/);
+      expect(() => rw.prepare("DELETE FROM session_events WHERE session_id = ?").run(live)).toThrow(/append-only/);
+      expect(() => rw.prepare("DELETE FROM sessions WHERE id = ?").run(live)).toThrow(/live session cannot be deleted/);
       expect(() => rw.prepare("UPDATE sessions SET terminated_at = 1 WHERE id = 'x'").run()).not.toThrow();
     } finally {
       rw.close();
     }
-    expect(counts(fx.raw())).toEqual({ sessions: 1, events: 2, terminated: 1 });
+    expect(counts(fx.raw())).toEqual({ sessions: 2, events: 3, terminated: 1 });
     expect(gov.sessions.get(id)?.termination?.reason).toBe("user_requested");
   });
 

@@ -138,3 +138,65 @@ for (const [label, segmentMs] of [["30-min programmes", 30 * 60_000], ["5-min pr
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
+
+// Issue 14 flood: 20 concurrent week-long guides with distinct windows (cache-busting), while
+// a probe asks for /discover.json every 10 ms. "before" renders each window in one synchronous
+// renderXmltv (the old path); "after" is createGuideRoutes (tiles, yielding, bounded).
+{
+  const { monitorEventLoopDelay } = await import("node:perf_hooks");
+  const schedule = loopingSchedule(30 * 60_000, 12);
+  const lineup = () => ({ version: "flood", channels, schedule });
+  const routes = createGuideRoutes({ lineup, clock: { now: () => NOW_MS }, deviceId: "12345674", tunerCount: 4 });
+  const before = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const parsed = parseGuideWindow(new URL(req.url ?? "/", "http://x").searchParams, NOW_MS);
+    if (!parsed.ok) { res.statusCode = 400; res.end(); return; }
+    const body = renderXmltv({ channels, schedule, ...parsed.window, baseUrl: "http://x" });
+    res.setHeader("Content-Type", "application/xml");
+    res.end(body);
+  };
+  for (const mode of ["before", "after"] as const) {
+    const server = createServer((req, res) => {
+      const path = new URL(req.url ?? "/", "http://x").pathname;
+      if (mode === "before" && path === "/guide.xml") { void before(req, res); return; }
+      const route = routes.find((r) => r.method === req.method && r.path === path);
+      if (route === undefined) { res.statusCode = 404; res.end(); return; }
+      void route.handle(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
+    // The clients run in another process, so the loop delay measured here is the server's alone.
+    const { statuses, totalMs, probes } = await floodFromChild(origin);
+    loop.disable();
+    const ok = statuses.filter((s) => s === 200).length;
+    console.log(
+      `\n[flood ${mode}] 20 × 160 h distinct windows, ${CHANNELS} channels: ${ok} × 200, ${statuses.length - ok} × 503 in ${totalMs.toFixed(0)} ms; ` +
+        `loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms; /discover.json ${stats(probes)}, max ${Math.max(...probes).toFixed(1)} ms`,
+    );
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** Runs the 20 guide requests and the /discover.json probe in a child process; returns what it saw. */
+async function floodFromChild(origin: string): Promise<{ statuses: number[]; totalMs: number; probes: number[] }> {
+  const { spawn } = await import("node:child_process");
+  const script = `
+    const origin = ${JSON.stringify(origin)};
+    let probing = true; const probes = [];
+    const probe = (async () => { while (probing) { const t0 = performance.now(); try { await (await fetch(origin + "/discover.json")).arrayBuffer(); } catch {} probes.push(performance.now() - t0); await new Promise((r) => setTimeout(r, 10)); } })();
+    const t0 = performance.now();
+    const statuses = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+      const from = new Date(${NOW_MS} - 2 * 86400000 + i * 300000).toISOString();
+      try { const res = await fetch(origin + "/guide.xml?from=" + from + "&hours=160"); await res.arrayBuffer(); return res.status; } catch { return 0; }
+    }));
+    const totalMs = performance.now() - t0;
+    probing = false; await probe;
+    console.log(JSON.stringify({ statuses, totalMs, probes }));`;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+  await new Promise((resolve) => child.once("exit", resolve));
+  return JSON.parse(out) as { statuses: number[]; totalMs: number; probes: number[] };
+}

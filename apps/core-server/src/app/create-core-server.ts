@@ -1,8 +1,8 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import type { Logger } from "pino";
 import { systemClock, type Clock } from "@retrovue/core-runtime";
 import { ConfigError } from "../config/config-error.js";
-import { resolveAdminToken, type ResolvedAdminToken } from "../config/admin-token.js";
+import { AdminTokenFileError, resolveAdminToken, type ResolvedAdminToken } from "../config/admin-token.js";
 import { loadServerLineup, type ServerLineup } from "../config/load-server-lineup.js";
 import type { ServerConfig } from "../config/server-config.js";
 import { ERROR_TABLE, type ProblemMapping } from "../http/error-to-problem.js";
@@ -150,10 +150,19 @@ export function createCoreServer(config: ServerConfig, deps: CoreServerDeps = {}
 
   async function start(): Promise<ListenAddress> {
     try {
-      mkdirSync(config.dataDir, { recursive: true });
-      mkdirSync(config.logDir, { recursive: true });
+      // Private: the session database (token hashes, owners, client addresses), engine logs, the admin token.
+      mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+      mkdirSync(config.logDir, { recursive: true, mode: 0o700 });
+      const dirMode = statSync(config.dataDir).mode & 0o777;
+      if ((dirMode & 0o077) !== 0) {
+        // The user's own directory: not changed behind their back; the files in it are 0600 anyway.
+        logger.warn({ dataDir: config.dataDir, mode: `0${dirMode.toString(8)}` }, `the data dir is open to other users; run "chmod 700 ${config.dataDir}" to keep it private`);
+      }
       adminToken = resolveAdminToken(config.dataDir, config.adminToken);
     } catch (error) {
+      if (error instanceof AdminTokenFileError) {
+        throw new ConfigError([{ option: "--admin-token / RETROVUE_ADMIN_TOKEN", message: error.message }]);
+      }
       throw new ConfigError([
         { option: "--data-dir / RETROVUE_DATA_DIR", message: `cannot use ${config.dataDir}: ${(error as Error).message}` },
       ]);

@@ -3,12 +3,15 @@ import { createEngineHost, type EngineHost } from "../engine/engine-host.js";
 import { createDiscoveryComponent, type DiscoveryComponent } from "../guide/hdhomerun-discovery-component.js";
 import type { Route } from "../http/route.js";
 import { createAdminRoutes } from "../routes/admin-routes.js";
+import { createAdminRuntimeRoutes } from "../routes/admin-runtime-routes.js";
+import { startEventLoopMonitor, type EventLoopMonitor } from "./event-loop-monitor.js";
 import { createChannelRoutes } from "../routes/channel-routes.js";
 import { createLogoRoutes } from "../routes/logo-routes.js";
 import { mountGuide } from "../routes/guide-mount.js";
 import { createSessionRoutes } from "../routes/session-routes.js";
 import { createGovernanceComponent, type GovernanceComponent } from "../sessions/governance-component.js";
 import type { StreamDeps } from "../streaming/serve-channel-stream.js";
+import { createCreationRateLimiter } from "../sessions/creation-rate-limiter.js";
 import type { ServerComponent } from "./server-component.js";
 import type { ServerContext } from "./server-context.js";
 
@@ -47,18 +50,28 @@ export function buildStandardComponents(context: ServerContext): StandardCompone
   });
   const routes: Route[] = [
     ...createChannelRoutes({ director: directorOf, schedule: lineup.schedule, clock, stream, sessionlessStreaming: config.sessionlessStreaming }),
-    ...createSessionRoutes({ governance: governanceOf, metrics, stream }),
+    ...createSessionRoutes({
+      governance: governanceOf,
+      metrics,
+      stream,
+      admission: { trustedProxies: config.sessions.trustedProxies, rate: createCreationRateLimiter({ perMinute: config.sessions.createPerMinute }), now: () => clock.now() },
+    }),
     ...createAdminRoutes({ adminToken: context.adminToken, director: directorOf, governance: governanceOf, schedule: lineup.schedule, clock }),
     ...guide.routes,
     ...createLogoRoutes({ channels: lineup.lineup.channels, mediaRoot: lineup.mediaRoot }),
+    ...createAdminRuntimeRoutes({ adminToken: context.adminToken, loop: () => loop, governance: governanceOf }),
   ];
+  let loop: EventLoopMonitor | undefined;
   const api: ServerComponent = {
     name: "api",
     routes,
     async start() {
       guide.start();
+      loop = startEventLoopMonitor();
     },
-    async close() {},
+    async close() {
+      loop?.stop();
+    },
   };
   const discovery = createDiscoveryComponent(context);
   return { engineHost, sessions, director, api, discovery, list: [engineHost, sessions, director, api, discovery] };

@@ -24,7 +24,9 @@ export type OptionKey =
   | "maxTuners" | "teardownGraceMs" | "minPrefeedLeadMs" | "preloadLeadMs" | "switchLateToleranceMs"
   | "switchAnswerTimeoutMs" | "restartBackoffMs" | "sessionStart"
   | "maxBodyBytes" | "maxHeaderBytes" | "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs"
-  | "lineupMediaCheck" | "discovery" | "discoveryHost" | "discoveryPort";
+  | "lineupMediaCheck" | "discovery" | "discoveryHost" | "discoveryPort"
+  | "maxSessionsPerClient" | "maxLiveSessions" | "sessionCreateRate" | "trustedProxies"
+  | "sessionRetentionDays" | "auditRetentionDays" | "allowShortTeardownGrace";
 
 const value = (key: OptionKey, flag: `--${string}`, env: string, defaultText: string, help: string): OptionSpec => ({
   key, flag, env, kind: "value", help, defaultText,
@@ -75,6 +77,14 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     defaultText: "on when --host is not loopback", help: "answer HDHomeRun discovery (UDP) so Plex, Jellyfin and hdhomerun_config find the tuner (--no-discovery to turn off)" },
   value("discoveryHost", "--discovery-host", "RETROVUE_DISCOVERY_HOST", "0.0.0.0", "IPv4 address the discovery responder binds (0.0.0.0 also hears broadcasts)"),
   value("discoveryPort", "--discovery-port", "RETROVUE_DISCOVERY_PORT", "65001", "discovery UDP port (clients only ask 65001; 0 = any free port, for tests)"),
+  value("maxSessionsPerClient", "--max-sessions-per-client", "RETROVUE_MAX_SESSIONS_PER_CLIENT", "64", "live sessions one client address may hold, whatever owners it names, 1-100000"),
+  value("maxLiveSessions", "--max-live-sessions", "RETROVUE_MAX_LIVE_SESSIONS", "20000", "live sessions in all, 1-10000000 (503 beyond)"),
+  value("sessionCreateRate", "--session-create-rate", "RETROVUE_SESSION_CREATE_RATE", "60", "sessions one client address may create per minute (burst the same), 1-100000 (429 beyond)"),
+  value("trustedProxies", "--trusted-proxies", "RETROVUE_TRUSTED_PROXIES", "none", "comma-separated proxy IPs whose X-Forwarded-For names the client for session limits"),
+  value("sessionRetentionDays", "--session-retention-days", "RETROVUE_SESSION_RETENTION_DAYS", "30", "terminated sessions answer 410 this long, then are purged with their audit, 1-3650"),
+  value("auditRetentionDays", "--audit-retention-days", "RETROVUE_AUDIT_RETENTION_DAYS", "30", "audit rows of terminated sessions are kept this long, 1 to the session retention"),
+  { key: "allowShortTeardownGrace", flag: "--allow-short-teardown-grace", env: "RETROVUE_ALLOW_SHORT_TEARDOWN_GRACE", kind: "boolean",
+    defaultText: "off", help: "accept a teardown grace shorter than a channel's start-up (stops during start-up then fail channels; for tests)" },
 ];
 
 /** `--port / RETROVUE_PORT`: how a problem names the option. */

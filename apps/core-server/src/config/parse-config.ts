@@ -1,5 +1,6 @@
 import { SESSION_START_MODES, type SessionStartMode } from "@retrovue/core-runtime";
 import { existsSync, statSync } from "node:fs";
+import { isIP } from "node:net";
 import { join, resolve } from "node:path";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { OPTION_SPECS, optionLabel, type OptionKey } from "./config-options.js";
@@ -73,6 +74,19 @@ class OptionReader {
     return numbers;
   }
 
+  /** A comma-separated list of IP addresses (v4 or v6). */
+  ipList(key: OptionKey): readonly string[] {
+    const text = this.string(key);
+    if (text === undefined || text.trim() === "" || text.trim() === "none") return [];
+    const items = text.split(",").map((item) => item.trim());
+    const bad = items.filter((item) => isIP(item) === 0);
+    if (bad.length > 0) {
+      this.problem(key, `must be comma-separated IP addresses, got ${bad.map((b) => JSON.stringify(b)).join(", ")}`);
+      return [];
+    }
+    return items;
+  }
+
   oneOf<T extends string>(key: OptionKey, allowed: readonly T[], fallback: T): T {
     const text = this.string(key);
     if (text === undefined) return fallback;
@@ -95,6 +109,8 @@ class OptionReader {
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
+/** A channel's start-up beyond its preload lead: StartChannel, AttachStream, the switch answer. */
+const STARTUP_SLACK_MS = 1_000;
 
 /**
  * Reads flags and env into a validated {@link ServerConfig} (flag beats env beats default),
@@ -196,6 +212,28 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
 
   const discoveryHost = r.string("discoveryHost") ?? "0.0.0.0";
   if (!isIpv4(discoveryHost)) r.problem("discoveryHost", `must be an IPv4 address, got ${JSON.stringify(discoveryHost)}`);
+  // A stop during a channel's start-up is deferred until the start ends (LIFECYCLE.md): the
+  // first picture comes a preload lead after the tune-in, plus ~1 s for StartChannel and the
+  // switch answer. A grace shorter than that fails channels that are starting normally.
+  const startupMs = limits.preloadLeadMs + STARTUP_SLACK_MS;
+  if (limits.teardownGraceMs < startupMs && !r.bool("allowShortTeardownGrace", false)) {
+    r.problem(
+      "teardownGraceMs",
+      `must be at least a channel's start-up, the preload lead + ${STARTUP_SLACK_MS} ms (${startupMs} ms): a stop during start-up waits for it, and a shorter grace fails channels that start normally (--allow-short-teardown-grace accepts it anyway)`,
+    );
+  }
+
+  const sessions = {
+    maxSessionsPerClient: r.int("maxSessionsPerClient", 64, 1, 100_000),
+    maxLiveSessions: r.int("maxLiveSessions", 20_000, 1, 10_000_000),
+    createPerMinute: r.int("sessionCreateRate", 60, 1, 100_000),
+    trustedProxies: r.ipList("trustedProxies"),
+    sessionRetentionMs: r.int("sessionRetentionDays", 30, 1, 3_650) * DAY_MS,
+    auditRetentionMs: r.int("auditRetentionDays", 30, 1, 3_650) * DAY_MS,
+  };
+  if (sessions.auditRetentionMs > sessions.sessionRetentionMs) {
+    r.problem("auditRetentionDays", `must be at most the session retention (${sessions.sessionRetentionMs / DAY_MS} days): the audit of a purged session goes with it`);
+  }
 
   const config: ServerConfig = {
     host,
@@ -217,6 +255,7 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
       host: discoveryHost,
       port: r.int("discoveryPort", 65_001, 0, 65_535),
     },
+    sessions,
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return { kind: "config", config };

@@ -82,6 +82,22 @@ export interface LimitsConfig {
   readonly sessionStart: SessionStartMode;
 }
 
+/** Admission control and retention of viewer sessions (issue 14). */
+export interface SessionAdmissionConfig {
+  /** Live sessions one client address may hold, whatever owners it names. Default 64. */
+  readonly maxSessionsPerClient: number;
+  /** Live sessions in all; `POST /sessions` answers 503 beyond. Default 20000. */
+  readonly maxLiveSessions: number;
+  /** Sessions one client address may create per minute (token bucket, burst the same). Default 60. */
+  readonly createPerMinute: number;
+  /** Proxy addresses whose X-Forwarded-For (rightmost entry) names the client. Default none. */
+  readonly trustedProxies: readonly string[];
+  /** A terminated session answers 410 this long, then it and its audit are purged, ms. Default 30 days. */
+  readonly sessionRetentionMs: number;
+  /** Audit rows of terminated sessions are kept this long, ms (<= sessionRetentionMs). Default 30 days. */
+  readonly auditRetentionMs: number;
+}
+
 export interface HttpConfig {
   /** Largest accepted request body, bytes; more → 413. Default 65536. */
   readonly maxBodyBytes: number;
@@ -127,6 +143,7 @@ export interface ServerConfig {
   readonly http: HttpConfig;
   /** HDHomeRun discovery (UDP): see `guide/hdhomerun-discovery.ts`. */
   readonly discovery: DiscoveryConfig;
+  readonly sessions: SessionAdmissionConfig;
 }
 
 /** HDHomeRun discovery responder settings. */

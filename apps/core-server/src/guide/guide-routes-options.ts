@@ -12,6 +12,8 @@ export interface GuideRoutesOptions {
   readonly identity: HdHomeRunIdentity;
   /** Bounds of the render cache (default 64 entries, 32 MiB). */
   readonly cache: RenderCacheOptions;
+  /** Guide documents composed at once; more wait (up to 4× this), beyond that 503. Default 2. */
+  readonly maxConcurrentGuides: number;
   /** `generator-info-name` of the XMLTV document. Default "RetroVue Core". */
   readonly generatorName: string;
 }
@@ -23,6 +25,7 @@ export interface GuideRoutesOptionsInput {
   readonly identity?: Partial<HdHomeRunIdentity>;
   readonly cache?: Partial<RenderCacheOptions>;
   readonly generatorName?: string;
+  readonly maxConcurrentGuides?: number;
 }
 
 /** A configuration value out of range: names the option. */
@@ -53,11 +56,14 @@ export function resolveGuideRoutesOptions(input: GuideRoutesOptionsInput = {}): 
   );
   check(window.defaultPastMs + window.defaultFutureMs <= window.maxWindowMs, "window", "default window longer than maxWindowMs");
   check(Number.isInteger(window.bucketMs) && window.bucketMs >= 1 && window.bucketMs <= HOUR_MS, "window.bucketMs", "must be an integer 1..3600000");
+  check(Number.isFinite(window.maxPastMs) && window.maxPastMs >= window.defaultPastMs, "window.maxPastMs", "must be at least defaultPastMs");
+  check(Number.isFinite(window.maxFutureMs) && window.maxFutureMs >= window.defaultFutureMs, "window.maxFutureMs", "must be at least defaultFutureMs");
 
   const cache = { maxEntries: 64, maxBytes: 32 * 1024 * 1024, ...input.cache };
   check(Number.isInteger(cache.maxEntries) && cache.maxEntries >= 1, "cache.maxEntries", "must be an integer >= 1");
   check(Number.isFinite(cache.maxBytes) && cache.maxBytes >= 1024, "cache.maxBytes", "must be >= 1024");
 
+  check(Number.isInteger(input.maxConcurrentGuides ?? 2) && (input.maxConcurrentGuides ?? 2) >= 1, "maxConcurrentGuides", "must be an integer >= 1");
   const identity = { ...defaultHdHomeRunIdentity, ...input.identity };
   for (const [key, value] of Object.entries(identity)) {
     check(typeof value === "string" && value.length > 0 && value.length <= 64, `identity.${key}`, "must be 1..64 characters");
@@ -68,5 +74,6 @@ export function resolveGuideRoutesOptions(input: GuideRoutesOptionsInput = {}): 
     identity,
     cache,
     generatorName: input.generatorName ?? "RetroVue Core",
+    maxConcurrentGuides: input.maxConcurrentGuides ?? 2,
   };
 }

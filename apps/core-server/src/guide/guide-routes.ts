@@ -9,7 +9,7 @@ import { sendCachedBody, sendJson, sendProblem, sendText } from "./http-response
 import { isValidHdHomeRunDeviceId } from "./device-id-store.js";
 import { renderM3u } from "./m3u.js";
 import { createRenderCache, type RenderCache } from "./render-cache.js";
-import { renderXmltv } from "./xmltv.js";
+import { createXmltvTiles, etagOfKey, type XmltvTiles } from "./xmltv-tiles.js";
 
 /**
  * One HTTP route: exact method and path (match on the pathname, ignore the query), and a
@@ -36,6 +36,8 @@ export interface GuideRoutesDeps {
   readonly logger?: Logger;
   /** The render cache; default a new one bounded by options.cache (inject to share or inspect). */
   readonly cache?: RenderCache;
+  /** The XMLTV tile cache; default a new one (inject to inspect). */
+  readonly tiles?: XmltvTiles;
 }
 
 const XML = "application/xml; charset=utf-8";
@@ -55,6 +57,26 @@ export function createGuideRoutes(deps: GuideRoutesDeps, optionsInput?: GuideRou
     throw new GuideConfigError("tunerCount", "must be an integer 1..1000");
   }
   const cache = deps.cache ?? createRenderCache(options.cache);
+  const tiles = deps.tiles ?? createXmltvTiles();
+  // Guide documents being composed, and requests waiting for a turn: bounded so a flood
+  // queues briefly or gets a 503 instead of piling up memory.
+  let composing = 0;
+  const waiting: Array<() => void> = [];
+  const maxWaiting = options.maxConcurrentGuides * 4;
+  const turn = async (): Promise<boolean> => {
+    if (composing < options.maxConcurrentGuides) {
+      composing += 1;
+      return true;
+    }
+    if (waiting.length >= maxWaiting) return false;
+    await new Promise<void>((resolve) => waiting.push(resolve));
+    return true;
+  };
+  const done = (): void => {
+    const next = waiting.shift();
+    if (next !== undefined) next();
+    else composing -= 1;
+  };
   const logger = deps.logger?.child({ component: "guide" });
   const device = (baseUrl: string) => ({ deviceId: deps.deviceId, tunerCount: deps.tunerCount, baseUrl, identity: options.identity });
 
@@ -88,7 +110,7 @@ export function createGuideRoutes(deps: GuideRoutesDeps, optionsInput?: GuideRou
     return cached(req, res, `m3u\0${lineup.version}\0${baseUrl}`, M3U, () => renderM3u({ channels: lineup.channels, baseUrl }));
   });
 
-  const guide = handler((req, res, baseUrl) => {
+  const guide = handler(async (req, res, baseUrl) => {
     const query = new URL(req.url ?? "/", "http://localhost").searchParams;
     const parsed = parseGuideWindow(query, deps.clock.now(), options.window);
     if (!parsed.ok) {
@@ -98,9 +120,23 @@ export function createGuideRoutes(deps: GuideRoutesDeps, optionsInput?: GuideRou
     const { fromMs, toMs } = parsed.window;
     const lineup = deps.lineup();
     const key = `xmltv\0${lineup.version}\0${baseUrl}\0${fromMs}\0${toMs}`;
-    return cached(req, res, key, XML, () =>
-      renderXmltv({ channels: lineup.channels, schedule: lineup.schedule, fromMs, toMs, baseUrl, generatorName: options.generatorName }),
-    );
+    const hit = cache.peek(key);
+    if (hit !== undefined) return sendCachedBody(req, res, hit, XML, { cache, key });
+    // A window not seen yet is composed from cached tiles, yielding between them: a
+    // cache-busting query costs a copy of tiles, not a fresh render of days of guide.
+    if (!(await turn())) {
+      res.setHeader("Retry-After", "1");
+      sendProblem(req, res, { code: "service-unavailable", reason: "guide_busy", detail: "too many guide requests at once; try again shortly" });
+      return;
+    }
+    let entry;
+    try {
+      const body = await tiles.compose({ version: lineup.version, channels: lineup.channels, schedule: lineup.schedule, fromMs, toMs, baseUrl, generatorName: options.generatorName });
+      entry = cache.put(key, body, etagOfKey(`${key}\0${options.generatorName}`));
+    } finally {
+      done();
+    }
+    return sendCachedBody(req, res, entry, XML, { cache, key });
   });
 
   const lineupJson = handler((req, res, baseUrl) => {

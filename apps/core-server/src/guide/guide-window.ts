@@ -17,6 +17,10 @@ export interface GuideWindowOptions {
    * the same bucket share one cache entry. Default 300_000 (5 min); 1 disables alignment.
    */
   readonly bucketMs: number;
+  /** Earliest `from` a client may ask for, ms before now. Default 604_800_000 (7 days). */
+  readonly maxPastMs: number;
+  /** Latest `to` a client may ask for, ms after now. Default 1_209_600_000 (14 days). */
+  readonly maxFutureMs: number;
 }
 
 /** Defaults of {@link GuideWindowOptions}. */
@@ -25,6 +29,8 @@ export const defaultGuideWindowOptions: GuideWindowOptions = {
   defaultFutureMs: 86_400_000,
   maxWindowMs: 7 * 86_400_000,
   bucketMs: 300_000,
+  maxPastMs: 7 * 86_400_000,
+  maxFutureMs: 14 * 86_400_000,
 };
 
 /** A query the guide cannot answer: which parameter and why (becomes a 400 problem). */
@@ -111,6 +117,13 @@ export function parseGuideWindow(
   if (!(fromMs < toMs)) return fail({ param: "window", detail: "from must be before to" });
   if (toMs - fromMs > options.maxWindowMs) {
     return fail({ param: "window", detail: `window longer than ${options.maxWindowMs / 3_600_000} hours` });
+  }
+  // Bounded in time too, so the set of windows (and tiles) a client can make us render is finite.
+  if (fromMs < nowMs - options.maxPastMs) {
+    return fail({ param: "from", detail: `from must be at most ${options.maxPastMs / 3_600_000} hours before now` });
+  }
+  if (toMs > nowMs + options.maxFutureMs) {
+    return fail({ param: "to", detail: `the window must end at most ${options.maxFutureMs / 3_600_000} hours after now` });
   }
   const bucket = Math.max(1, options.bucketMs);
   return {

@@ -16,13 +16,17 @@ const VARY = "Accept-Encoding, Host, X-Forwarded-Host, X-Forwarded-Proto";
  * code from the server's catalogue ("bad-request", "internal"); `reason` says which rule failed.
  */
 export interface Problem {
-  readonly code: "bad-request" | "internal";
+  readonly code: "bad-request" | "internal" | "service-unavailable";
   readonly detail: string;
   readonly reason: string;
   readonly [extension: string]: string;
 }
 
-const PROBLEM_TITLES = { "bad-request": { status: 400, title: "Bad request" }, internal: { status: 500, title: "Internal server error" } } as const;
+const PROBLEM_TITLES = {
+  "bad-request": { status: 400, title: "Bad request" },
+  internal: { status: 500, title: "Internal server error" },
+  "service-unavailable": { status: 503, title: "Service unavailable" },
+} as const;
 
 function etagMatches(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
@@ -72,8 +76,30 @@ export async function sendCachedBody(
   res.statusCode = 200;
   res.setHeader("Content-Type", contentType);
   res.setHeader("Content-Length", body.length);
-  res.end(req.method === "HEAD" ? undefined : body);
+  if (req.method === "HEAD" || body.length <= WRITE_CHUNK_BYTES) {
+    res.end(req.method === "HEAD" ? undefined : body);
+    return;
+  }
+  // A large body goes out in slices, waiting for the socket to drain: one multi-megabyte
+  // write would copy it all into the kernel while the event loop waits.
+  for (let at = 0; at < body.length && !res.destroyed; at += WRITE_CHUNK_BYTES) {
+    if (!res.write(body.subarray(at, at + WRITE_CHUNK_BYTES))) {
+      await new Promise<void>((resolve) => {
+        const go = (): void => {
+          res.off("drain", go);
+          res.off("close", go);
+          resolve();
+        };
+        res.on("drain", go);
+        res.on("close", go);
+      });
+    }
+  }
+  res.end();
 }
+
+/** Slice of a large cached body written at once. */
+const WRITE_CHUNK_BYTES = 256 * 1024;
 
 /** Sends `value` as JSON (200), uncached, no body for HEAD. */
 export function sendJson(req: IncomingMessage, res: ServerResponse, value: unknown): void {

@@ -50,3 +50,5 @@ export type { HdhrFrame, HdhrTlv } from "./hdhomerun-packet.js";
 export { HDHR_TAG, crc32, decodeHdhrFrame, encodeHdhrFrame } from "./hdhomerun-packet.js";
 export type { DiscoveryAnnouncement, DiscoveryResponder, DiscoveryResponderOptions } from "./hdhomerun-discovery.js";
 export { HDHOMERUN_DISCOVERY_PORT, discoveryReply, startDiscoveryResponder } from "./hdhomerun-discovery.js";
+export type { XmltvComposeInput, XmltvTiles, XmltvTileStats, XmltvTilesOptions } from "./xmltv-tiles.js";
+export { createXmltvTiles } from "./xmltv-tiles.js";

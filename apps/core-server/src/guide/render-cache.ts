@@ -31,6 +31,10 @@ export interface RenderCacheStats {
 export interface RenderCache {
   /** The cached body for `key`, rendering (and keeping, within bounds) it on a miss. Rethrows render errors. */
   getOrRender(key: string, render: () => string): CachedBody;
+  /** The cached body for `key`, or undefined (counts a hit or a miss). */
+  peek(key: string): CachedBody | undefined;
+  /** Keeps a body built elsewhere (composed asynchronously) under `key`, within bounds; returns its entry. */
+  put(key: string, body: Buffer, etag: string): CachedBody;
   /** Records that the cached `entry` under `key` grew (its gzip form was added), evicting if over budget. */
   noteGrowth(key: string, entry: CachedBody, addedBytes: number): void;
   stats(): RenderCacheStats;
@@ -71,6 +75,31 @@ export function createRenderCache(options?: Partial<RenderCacheOptions>): Render
       misses += 1;
       const body = Buffer.from(render(), "utf8");
       const entry: CachedBody = { body, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
+      if (body.length <= maxBytes) {
+        entries.set(key, entry);
+        bytes += body.length;
+        evict();
+      }
+      return entry;
+    },
+    peek(key) {
+      const found = entries.get(key);
+      if (found === undefined) {
+        misses += 1;
+        return undefined;
+      }
+      hits += 1;
+      entries.delete(key);
+      entries.set(key, found);
+      return found;
+    },
+    put(key, body, etag) {
+      const entry: CachedBody = { body, etag };
+      const old = entries.get(key);
+      if (old !== undefined) {
+        entries.delete(key);
+        bytes -= sizeOf(old);
+      }
       if (body.length <= maxBytes) {
         entries.set(key, entry);
         bytes += body.length;

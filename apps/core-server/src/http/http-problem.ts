@@ -18,6 +18,7 @@ export const PROBLEM_CATALOGUE = {
   "session-gone": { status: 410, title: "Session terminated" },
   "payload-too-large": { status: 413, title: "Request body too large" },
   "unsupported-media-type": { status: 415, title: "Unsupported media type" },
+  "expectation-failed": { status: 417, title: "Expectation not supported" },
   "too-many-requests": { status: 429, title: "Too many requests" },
   "headers-too-large": { status: 431, title: "Request headers too large" },
   internal: { status: 500, title: "Internal server error" },
@@ -26,6 +27,7 @@ export const PROBLEM_CATALOGUE = {
   "no-tuner-available": { status: 503, title: "No tuner available" },
   "channel-start-failed": { status: 503, title: "Channel could not be started" },
   "shutting-down": { status: 503, title: "Server is shutting down" },
+  "not-implemented": { status: 501, title: "Not implemented" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** A problem code from {@link PROBLEM_CATALOGUE}. */

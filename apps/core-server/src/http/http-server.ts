@@ -95,8 +95,19 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   // Node checks the header/request timeouts on an interval (30 s by default); check often
   // enough that a slow-header client (slowloris) is cut close to headersTimeoutMs.
   const connectionsCheckingInterval = Math.max(100, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4)));
-  const server: Server = createServer({ maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval }, (req, res) => {
+  // requireHostHeader off: Node's own refusal is an empty 400; ours has a problem body.
+  const server: Server = createServer({ maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval, requireHostHeader: false }, (req, res) => {
     void handle(req, res);
+  });
+  // Node answers an unknown Expect with an empty 417, and drops a CONNECT without a word:
+  // both get a problem body here.
+  server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => {
+    writeProblem(res, new HttpProblem("expectation-failed", { detail: `Expect: ${String(req.headers.expect)} is not supported (only 100-continue)`, headers: { Connection: "close" } }), { instance: safePath(req.url) });
+  });
+  server.on("connect", (req: IncomingMessage, socket: Socket) => {
+    const problem = new HttpProblem("method-not-allowed", { detail: "CONNECT is not supported: this is not a proxy", extensions: { allow: ["GET", "HEAD", "POST", "DELETE"] } });
+    writeRawProblem(socket, problem, { Allow: "GET, HEAD, POST, DELETE" });
+    logger.debug({ method: req.method, status: problem.status }, "CONNECT refused");
   });
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
@@ -135,6 +146,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         throw new HttpProblem("shutting-down", { headers: { "Retry-After": "5" } });
       }
       path = requestPath(req.url);
+      checkFraming(req);
       const declared = Number(req.headers["content-length"] ?? 0);
       if (declared > limits.maxBodyBytes) throw payloadTooLarge(limits.maxBodyBytes);
 
@@ -235,12 +247,52 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   };
 }
 
-/** The request's path (still percent-encoded), normalised by WHATWG URL rules. */
+/**
+ * The request's path exactly as sent (still percent-encoded), without the query. It is not
+ * normalised: `//admin/channels` is not `/channels` (a WHATWG URL parse would read `admin`
+ * as a host), and `.`/`..` or empty segments match no route (404), never another one.
+ * Absolute-form targets (`http://host/path`) give their path.
+ */
 function requestPath(url: string | undefined): string {
+  const target = url ?? "/";
+  if (target.startsWith("/")) {
+    const end = target.search(/[?#]/);
+    return end === -1 ? target : target.slice(0, end);
+  }
+  if (/^https?:\/\//i.test(target)) {
+    try {
+      return new URL(target).pathname;
+    } catch (error) {
+      throw new HttpProblem("bad-request", { detail: "Malformed request target", cause: error });
+    }
+  }
+  throw new HttpProblem("bad-request", { detail: "The request target must be a path starting with /" });
+}
+
+/** For logs and problem `instance` outside a request's normal path (never throws). */
+function safePath(url: string | undefined): string {
   try {
-    return new URL(url ?? "/", "http://request.invalid").pathname;
-  } catch (error) {
-    throw new HttpProblem("bad-request", { detail: "Malformed request target", cause: error });
+    return requestPath(url);
+  } catch {
+    return "/";
+  }
+}
+
+/**
+ * HTTP/1.1 needs a Host; a body's transfer coding other than plain `chunked` (`gzip,
+ * chunked`) would hand the handlers bytes they would misread as JSON.
+ * @throws HttpProblem 400 (no Host), 501 (a transfer coding not implemented).
+ */
+function checkFraming(req: IncomingMessage): void {
+  if (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && (req.headers.host === undefined || req.headers.host === "")) {
+    throw new HttpProblem("bad-request", { detail: "HTTP/1.1 requests must carry a Host header", headers: { Connection: "close" } });
+  }
+  const coding = req.headers["transfer-encoding"];
+  if (coding !== undefined && !/^\s*chunked\s*$/i.test(coding)) {
+    throw new HttpProblem("not-implemented", {
+      detail: `Transfer-Encoding ${JSON.stringify(coding)} is not supported; send the body plain or with chunked alone`,
+      headers: { Connection: "close" },
+    });
   }
 }
 
@@ -255,10 +307,16 @@ function onClientError(error: NodeJS.ErrnoException, socket: Socket, logger: Log
     : "bad-request";
   const problem = new HttpProblem(code, code === "bad-request" ? { detail: "Malformed HTTP request" } : {});
   logger.debug({ code: error.code, status: problem.status }, "client error");
+  writeRawProblem(socket, problem);
+}
+
+/** A problem+json answer written straight to a socket (no response object exists), then closed. */
+function writeRawProblem(socket: Socket, problem: HttpProblem, headers: Readonly<Record<string, string>> = {}): void {
   const body = JSON.stringify(problem.toBody());
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
   socket.end(
     `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ""}\r\n` +
       `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+      `Cache-Control: no-store\r\n${extra}Connection: close\r\n\r\n${body}`,
   );
 }

@@ -45,11 +45,16 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /**
  * Reads a JSON body. No body → `undefined`.
- * @throws HttpProblem 415 unless the content type is `application/json` or `*+json`;
+ * @throws HttpProblem 415 unless the content type is `application/json` or `*+json` and
+ *   the body has no content coding;
  *   413 over `maxBytes`; 400 `invalid-json` if it does not parse.
  */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   if (!hasBody(req)) return undefined;
+  const encoding = req.headers["content-encoding"];
+  if (encoding !== undefined && !/^\s*identity\s*$/i.test(encoding)) {
+    throw new HttpProblem("unsupported-media-type", { detail: `Content-Encoding ${JSON.stringify(encoding)} is not accepted; send plain JSON` });
+  }
   const type = req.headers["content-type"] ?? "";
   if (!JSON_TYPE.test(type)) {
     throw new HttpProblem("unsupported-media-type", {

@@ -7,12 +7,20 @@ import { channelNumberOf, serveChannelStream, type StreamDeps } from "../streami
 import { gateSessionRequest, refusalProblem } from "./session-gate.js";
 import { sessionJson } from "./session-json.js";
 import { sessionOwnerOf } from "./session-owner.js";
+import { clientAddressOf } from "./client-address.js";
+import type { CreationRateLimiter } from "../sessions/creation-rate-limiter.js";
 
 /** What the session routes need. */
 export interface SessionRoutesDeps {
   readonly governance: () => SessionGovernance;
   readonly metrics: ServerMetrics;
   readonly stream: StreamDeps;
+  /** Admission control of `POST /sessions`; absent: per-owner and store limits only. */
+  readonly admission?: {
+    readonly trustedProxies: readonly string[];
+    readonly rate: CreationRateLimiter;
+    readonly now: () => number;
+  };
 }
 
 /** Prefix of every session-scoped route: each one goes through {@link gateSessionRequest}. */
@@ -36,17 +44,41 @@ export function createSessionRoutes(deps: SessionRoutesDeps): Route[] {
   const gov = deps.governance;
   return [
     route("POST", "/sessions", async (ctx) => {
+      // The address, not the claimed owner, is what limits creation (issue 14).
+      const clientAddress = clientAddressOf(ctx.req, deps.admission?.trustedProxies);
+      const rate = deps.admission?.rate.take(clientAddress, deps.admission.now());
+      if (rate !== undefined && !rate.ok) {
+        throw new HttpProblem("too-many-requests", {
+          detail: `Too many sessions created from ${clientAddress}; try again later`,
+          extensions: { reason: "create_rate", clientAddress, retryAfterMs: rate.retryAfterMs },
+          headers: { "Retry-After": String(Math.max(1, Math.ceil(rate.retryAfterMs / 1000))) },
+        });
+      }
       const body = objectBody(await ctx.readJson());
       const ownerId = sessionOwnerOf(ctx.req, body.owner);
       const limits = body.limits;
       if (limits !== undefined && (typeof limits !== "object" || limits === null || Array.isArray(limits))) {
         throw new HttpProblem("bad-request", { detail: "limits must be an object", extensions: { field: "limits" } });
       }
-      const created = gov().sessions.create({ ownerId, ...(limits !== undefined ? { limits: limits as Record<string, never> } : {}) });
+      const created = gov().sessions.create({ ownerId, clientAddress, ...(limits !== undefined ? { limits: limits as Record<string, never> } : {}) });
       if (created.kind === "owner_limit") {
         throw new HttpProblem("too-many-requests", {
           detail: `Owner ${created.ownerId} already holds ${created.active} live sessions (limit ${created.limit}); end one first`,
-          extensions: { ownerId: created.ownerId, limit: created.limit, active: created.active },
+          extensions: { reason: "owner_limit", ownerId: created.ownerId, limit: created.limit, active: created.active },
+          headers: { "Retry-After": "60" },
+        });
+      }
+      if (created.kind === "client_limit") {
+        throw new HttpProblem("too-many-requests", {
+          detail: `Client ${created.clientAddress} already holds ${created.active} live sessions (limit ${created.limit}), whatever owners they name; end one first`,
+          extensions: { reason: "client_limit", clientAddress: created.clientAddress, limit: created.limit, active: created.active },
+          headers: { "Retry-After": "60" },
+        });
+      }
+      if (created.kind === "capacity") {
+        throw new HttpProblem("service-unavailable", {
+          detail: `The server holds its maximum of ${created.limit} live sessions; try again later`,
+          extensions: { reason: "session_capacity", limit: created.limit, active: created.active },
           headers: { "Retry-After": "60" },
         });
       }
@@ -71,17 +103,14 @@ export function createSessionRoutes(deps: SessionRoutesDeps): Route[] {
     }),
 
     route("GET", `${SESSION_SCOPED_PREFIX}`, (ctx) => {
+      // The gate already read the session: answer from that read, not a second one.
       const handle = gateSessionRequest(ctx, gov(), ctx.params.id, "status");
-      const view = gov().sessions.get(handle.sessionId);
-      if (view === undefined) throw new HttpProblem("not-found", { detail: "No such session" });
-      return json(sessionJson(view));
+      return json(sessionJson(gov().sessions.viewOf(handle)));
     }),
 
     route("POST", `${SESSION_SCOPED_PREFIX}/heartbeat`, (ctx) => {
-      gateSessionRequest(ctx, gov(), ctx.params.id, "heartbeat");
-      const view = gov().sessions.get(ctx.params.id);
-      if (view === undefined) throw new HttpProblem("not-found", { detail: "No such session" });
-      return json(sessionJson(view));
+      const handle = gateSessionRequest(ctx, gov(), ctx.params.id, "heartbeat");
+      return json(sessionJson(gov().sessions.viewOf(handle)));
     }),
 
     route("POST", `${SESSION_SCOPED_PREFIX}/extend`, async (ctx) => {

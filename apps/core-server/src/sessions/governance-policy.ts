@@ -1,5 +1,5 @@
 import type { GovernancePolicyOptions } from "@retrovue/session-governance";
-import type { LimitsConfig } from "../config/server-config.js";
+import type { LimitsConfig, SessionAdmissionConfig } from "../config/server-config.js";
 
 const HOUR_MS = 3_600_000;
 
@@ -9,7 +9,7 @@ const HOUR_MS = 3_600_000;
  * (1 h idle, 8 streams, or more if configured), and a lifetime ceiling equal to the
  * lifetime cap, so an override can never outlive `--session-lifetime-cap-ms`.
  */
-export function governancePolicyFromConfig(limits: LimitsConfig): GovernancePolicyOptions {
+export function governancePolicyFromConfig(limits: LimitsConfig, sessions?: SessionAdmissionConfig): GovernancePolicyOptions {
   return {
     defaults: {
       idleTimeoutMs: limits.sessionIdleTimeoutMs,
@@ -26,5 +26,6 @@ export function governancePolicyFromConfig(limits: LimitsConfig): GovernancePoli
     maxTotalLifetimeMs: limits.sessionLifetimeCapMs,
     maxSessionsPerOwner: limits.maxSessionsPerOwner,
     slotOperations: ["stream"],
+    ...(sessions !== undefined ? { maxSessionsPerClient: sessions.maxSessionsPerClient, maxLiveSessions: sessions.maxLiveSessions } : {}),
   };
 }

@@ -1,8 +1,6 @@
 import type { SessionGovernance } from "@retrovue/session-governance";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
 
-const PAGE = 500;
-
 /**
  * Feeds `retrovue_session_terminations_total{reason}` and `retrovue_sessions_active` from
  * governance: the gauge starts at the live sessions in the store (they survive restarts)
@@ -10,14 +8,8 @@ const PAGE = 500;
  * the unsubscribe function.
  */
 export function feedSessionMetrics(governance: SessionGovernance, metrics: ServerMetrics): () => void {
-  let live = 0;
-  let cursor: string | undefined;
-  do {
-    const page = governance.sessions.list({ state: "live" }, cursor === undefined ? { limit: PAGE } : { limit: PAGE, cursor });
-    live += page.sessions.length;
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
-  metrics.sessionsActive.set(live);
+  // One indexed count, not a walk over every live session (tens of thousands after a flood).
+  metrics.sessionsActive.set(governance.store.countLive());
   return governance.termination.onTerminated((event) => {
     metrics.sessionTerminations.inc({ reason: event.reason });
     metrics.sessionsActive.dec();

@@ -166,7 +166,7 @@ describe("parseConfig", () => {
     const cwd = makeTempDir();
     const config = parseConfig({
       argv: ["--restart-backoff-ms", "100, 200,0", "--min-prefeed-lead-ms", "1000", "--session-max-extension-ms", "0", "--session-sweep-interval-ms", "0"],
-      env: { RETROVUE_MAX_SESSIONS_PER_OWNER: "3", RETROVUE_TEARDOWN_GRACE_MS: "1000" },
+      env: { RETROVUE_MAX_SESSIONS_PER_OWNER: "3", RETROVUE_TEARDOWN_GRACE_MS: "1000", RETROVUE_ALLOW_SHORT_TEARDOWN_GRACE: "1" },
       cwd,
     });
     expect(config.limits).toMatchObject({
@@ -178,7 +178,7 @@ describe("parseConfig", () => {
       maxSessionsPerOwner: 3,
       teardownGraceMs: 1000,
     });
-    expect(parseConfig({ argv: ["--min-prefeed-lead-ms", "9000"], env: {}, cwd }).limits.preloadLeadMs).toBe(11_000);
+    expect(parseConfig({ argv: ["--min-prefeed-lead-ms", "9000", "--teardown-grace-ms", "12000"], env: {}, cwd }).limits.preloadLeadMs).toBe(11_000);
     const error = configErrorOf(() =>
       parseConfig({
         argv: ["--restart-backoff-ms", "1,x", "--min-prefeed-lead-ms", "5000", "--preload-lead-ms", "5600", "--session-sweep-interval-ms", "500", "--teardown-grace-ms", "999"],
@@ -193,6 +193,44 @@ describe("parseConfig", () => {
       "--session-sweep-interval-ms / RETROVUE_SESSION_SWEEP_INTERVAL_MS",
     ]);
     expect(configErrorOf(() => parseConfig({ argv: ["--restart-backoff-ms", Array(101).fill("1").join(",")], env: {}, cwd })).problems).toHaveLength(1);
+  });
+
+  it("refuses a teardown grace shorter than a channel's start-up (preload lead + 1 s), in one clear problem, unless allowed", () => {
+    const cwd = makeTempDir();
+    const error = configErrorOf(() => parseConfig({ argv: ["--teardown-grace-ms", "1000"], env: {}, cwd }));
+    expect(error.problems).toEqual([
+      {
+        option: "--teardown-grace-ms / RETROVUE_TEARDOWN_GRACE_MS",
+        message: expect.stringMatching(/^must be at least a channel's start-up, the preload lead \+ 1000 ms \(8000 ms\): a stop during start-up waits for it/),
+      },
+    ]);
+    expect(parseConfig({ argv: ["--teardown-grace-ms", "8000"], env: {}, cwd }).limits.teardownGraceMs).toBe(8_000);
+    expect(configErrorOf(() => parseConfig({ argv: ["--teardown-grace-ms", "7999"], env: {}, cwd })).problems).toHaveLength(1);
+    expect(configErrorOf(() => parseConfig({ argv: ["--teardown-grace-ms", "9000", "--preload-lead-ms", "8500"], env: {}, cwd })).problems).toHaveLength(1);
+    expect(parseConfig({ argv: ["--teardown-grace-ms", "1000", "--allow-short-teardown-grace"], env: {}, cwd }).limits.teardownGraceMs).toBe(1_000);
+    // The defaults agree with each other.
+    expect(parseConfig({ argv: [], env: {}, cwd }).limits).toMatchObject({ teardownGraceMs: 10_000, preloadLeadMs: 7_000 });
+  });
+
+  it("reads the admission and retention options; audit retention beyond the session retention and bad proxy addresses are problems", () => {
+    const cwd = makeTempDir();
+    const DAY = 86_400_000;
+    expect(parseConfig({ argv: [], env: {}, cwd }).sessions).toEqual({
+      maxSessionsPerClient: 64,
+      maxLiveSessions: 20_000,
+      createPerMinute: 60,
+      trustedProxies: [],
+      sessionRetentionMs: 30 * DAY,
+      auditRetentionMs: 30 * DAY,
+    });
+    const config = parseConfig({
+      argv: ["--max-sessions-per-client", "5", "--max-live-sessions", "100", "--session-create-rate", "10", "--trusted-proxies", "10.0.0.1, ::1"],
+      env: { RETROVUE_SESSION_RETENTION_DAYS: "7", RETROVUE_AUDIT_RETENTION_DAYS: "2" },
+      cwd,
+    });
+    expect(config.sessions).toEqual({ maxSessionsPerClient: 5, maxLiveSessions: 100, createPerMinute: 10, trustedProxies: ["10.0.0.1", "::1"], sessionRetentionMs: 7 * DAY, auditRetentionMs: 2 * DAY });
+    const error = configErrorOf(() => parseConfig({ argv: ["--trusted-proxies", "10.0.0.1,proxy.local", "--session-retention-days", "3", "--audit-retention-days", "4"], env: {}, cwd }));
+    expect(error.problems.map((p) => p.option)).toEqual(["--trusted-proxies / RETROVUE_TRUSTED_PROXIES", "--audit-retention-days / RETROVUE_AUDIT_RETENTION_DAYS"]);
   });
 
   it("reads the switch timing options and bounds the late tolerance (kept for compatibility: it only decides what is counted late)", () => {

@@ -46,8 +46,8 @@ describe("parseGuideWindow()", () => {
   });
 
   it("allows exactly 7 days and refuses a millisecond more", () => {
-    expect(parseGuideWindow(q("from=2026-03-01T00:00:00Z&to=2026-03-08T00:00:00Z"), NOW).ok).toBe(true);
-    expect(parseGuideWindow(q("from=2026-03-01T00:00:00Z&to=2026-03-08T00:00:00.001Z"), NOW)).toMatchObject({
+    expect(parseGuideWindow(q("from=2026-03-05T00:00:00Z&to=2026-03-12T00:00:00Z"), NOW).ok).toBe(true);
+    expect(parseGuideWindow(q("from=2026-03-05T00:00:00Z&to=2026-03-12T00:00:00.001Z"), NOW)).toMatchObject({
       ok: false,
       problem: { param: "window" },
     });
@@ -78,6 +78,21 @@ describe("parseGuideWindow()", () => {
   });
 
   it("exposes its defaults", () => {
-    expect(defaultGuideWindowOptions).toEqual({ defaultPastMs: HOUR, defaultFutureMs: 24 * HOUR, maxWindowMs: 168 * HOUR, bucketMs: BUCKET });
+    expect(defaultGuideWindowOptions).toEqual({
+      defaultPastMs: HOUR,
+      defaultFutureMs: 24 * HOUR,
+      maxWindowMs: 168 * HOUR,
+      bucketMs: BUCKET,
+      maxPastMs: 168 * HOUR,
+      maxFutureMs: 336 * HOUR,
+    });
+  });
+
+  it("bounds the window in time around now: from at most 7 days back, to at most 14 days ahead (the set of windows is finite)", () => {
+    expect(parseGuideWindow(q("from=2026-03-03T12:07:30Z&hours=1"), NOW).ok).toBe(true);
+    expect(parseGuideWindow(q("from=2026-03-03T12:07:29.999Z&hours=1"), NOW)).toMatchObject({ ok: false, problem: { param: "from" } });
+    expect(parseGuideWindow(q("from=2026-03-23T12:00:00Z&to=2026-03-24T12:07:30Z"), NOW).ok).toBe(true);
+    expect(parseGuideWindow(q("from=2026-03-23T12:00:00Z&to=2026-03-24T12:07:30.001Z"), NOW)).toMatchObject({ ok: false, problem: { param: "to" } });
+    expect(parseGuideWindow(q("from=2019-01-01T00:00:00Z&hours=168"), NOW)).toMatchObject({ ok: false, problem: { param: "from" } });
   });
 });

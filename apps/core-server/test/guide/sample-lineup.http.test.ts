@@ -50,7 +50,8 @@ describe("guide routes over the shipped sample lineup", () => {
     expect(tv.channel?.map((c) => [c["@_id"], c["display-name"][0]?.["#text"]])).toEqual(channels.map((c) => [`${c.number}.retrovue`, c.name]));
   });
 
-  it("serves a DTD-valid guide with one programme per scheduled segment, with title, desc and category", async () => {
+  // Renders, DTD-validates and parses ~2 MB of XML: slow on a loaded machine, so a generous timeout.
+  it("serves a DTD-valid guide with one programme per scheduled segment, with title, desc and category", { timeout: 20_000 }, async () => {
     const { origin } = await start();
     const xml = await (await fetch(`${origin}/guide.xml`)).text();
     expect(dtdErrors(xml, "xmltv-subset.dtd")).toEqual([]);

@@ -45,7 +45,8 @@ export async function startFullServer(extra: readonly string[] = [], dataDir: st
   for (let i = 0; i < FAST_FLAGS.length; i += 2) {
     if (!extra.includes(FAST_FLAGS[i] ?? "")) fast.push(FAST_FLAGS[i] ?? "", FAST_FLAGS[i + 1] ?? "");
   }
-  const config = parseConfig({ argv: ["--port", "0", "--data-dir", dataDir, "--log-level", "debug", ...fast, ...extra], env: {} });
+  // The grace of FAST_FLAGS is shorter than a start-up on purpose (tests of the grace timeout).
+  const config = parseConfig({ argv: ["--port", "0", "--data-dir", dataDir, "--log-level", "debug", "--allow-short-teardown-grace", ...fast, ...extra], env: {} });
   const server = track(createCoreServer(config, clock === undefined ? { logger } : { logger, clock }));
   const { url } = await server.listen();
   const find = <T>(name: string) => server.components.find((c) => c.name === name) as T;

@@ -92,7 +92,7 @@ export interface Scenario {
 export async function startScenario(options: ScenarioOptions = {}): Promise<Scenario> {
   const minPrefeedLeadMs = options.minPrefeedLeadMs ?? TIMING.minPrefeedLeadMs;
   const preloadLeadMs = options.preloadLeadMs ?? TIMING.preloadLeadMs;
-  const graceFlag = options.teardownGraceMs === "default" ? [] : ["--teardown-grace-ms", String(options.teardownGraceMs ?? 4_000)];
+  const graceFlag = options.teardownGraceMs === "default" ? [] : ["--teardown-grace-ms", String(options.teardownGraceMs ?? 4_000), "--allow-short-teardown-grace"];
   // The fake enforces the suite's MIN_PREFEED; a server configured with a longer lead still passes it.
   const air = options.spawnBinary === undefined ? await startFakeAirProcess({ minPrefeedLeadMs: TIMING.minPrefeedLeadMs }) : undefined;
   const engine: ContractAir = air !== undefined ? { mode: "connect", address: air.address } : { mode: "spawn", binary: options.spawnBinary! };
