@@ -5,6 +5,9 @@ import { createAdminRoutes } from "../routes/admin-routes.js";
 import { createChannelRoutes } from "../routes/channel-routes.js";
 import { mountGuide } from "../routes/guide-mount.js";
 import { createSessionRoutes } from "../routes/session-routes.js";
+import { HlsService } from "../hls/hls-service.js";
+import { createHlsRoutes } from "../routes/hls-routes.js";
+import { createWebRoutes } from "../routes/web-routes.js";
 import { createGovernanceComponent, type GovernanceComponent } from "../sessions/governance-component.js";
 import type { StreamDeps } from "../streaming/serve-channel-stream.js";
 import type { ServerComponent } from "./server-component.js";
@@ -41,11 +44,14 @@ export function buildStandardComponents(context: ServerContext): StandardCompone
     tunerCount: config.limits.maxTuners,
     logger: context.logger,
   });
+  const hls = new HlsService({ director: directorOf, clock, logger: context.logger.child({ component: "hls" }) });
   const routes: Route[] = [
     ...createChannelRoutes({ director: directorOf, schedule: lineup.schedule, clock, stream, sessionlessStreaming: config.sessionlessStreaming }),
     ...createSessionRoutes({ governance: governanceOf, metrics, stream }),
     ...createAdminRoutes({ adminToken: context.adminToken, director: directorOf, governance: governanceOf, schedule: lineup.schedule, clock }),
     ...guide.routes,
+    ...createHlsRoutes({ hls, governance: governanceOf, schedule: lineup.schedule, metrics, sessionlessStreaming: config.sessionlessStreaming }),
+    ...createWebRoutes({ schedule: lineup.schedule, clock, director: directorOf, hls }),
   ];
   const api: ServerComponent = {
     name: "api",
@@ -53,7 +59,9 @@ export function buildStandardComponents(context: ServerContext): StandardCompone
     async start() {
       guide.start();
     },
-    async close() {},
+    async close() {
+      hls.close();
+    },
   };
   return { engineHost, sessions, director, api, list: [engineHost, sessions, director, api] };
 }
