@@ -12,8 +12,8 @@ const SPANS_MIN = [10, 30, 60, 180];
  * A channel or programme opens the player.
  */
 export function mountGuide(root: HTMLElement): () => void {
-  let span = Number(sessionStorage.getItem("rv.guideSpan") ?? 30);
-  if (!SPANS_MIN.includes(span)) span = 30;
+  let span = Number(sessionStorage.getItem("rv.guideSpan") ?? 10);
+  if (!SPANS_MIN.includes(span)) span = 10;
   const status = h("p", { class: "status" }, "Loading the guide…");
   const grid = h("div", { class: "grid", id: "guide-grid" });
   const spanSelect = h(
@@ -75,7 +75,7 @@ export function mountGuide(root: HTMLElement): () => void {
             "span",
             { class: "chan-text" },
             h("span", { class: "chan-name" }, `${c.number} ${c.name}`),
-            h("span", { class: "now-next" }, now ? `Now: ${now.title}` : "", next ? ` · Next ${clockTime(next.startMs)}: ${next.title}` : ""),
+            h("span", { class: "now-next" }, now ? `Now: ${now.title}` : "", next ? ` · Next ${clockTime(next.startMs, true)}: ${next.title}` : ""),
             h("span", { class: `state state-${c.state}` }, c.state, c.viewers > 0 ? ` · ${c.viewers} watching` : ""),
           ),
         ),

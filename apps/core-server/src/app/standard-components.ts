@@ -44,7 +44,10 @@ export function buildStandardComponents(context: ServerContext): StandardCompone
     tunerCount: config.limits.maxTuners,
     logger: context.logger,
   });
-  const hls = new HlsService({ director: directorOf, clock, logger: context.logger.child({ component: "hls" }) });
+  const hls = new HlsService(
+    { director: directorOf, clock, logger: context.logger.child({ component: "hls" }) },
+    { segmenter: { targetDurationS: config.hls.targetDurationS, windowSegments: config.hls.windowSegments }, viewerIdleMs: config.hls.viewerIdleMs },
+  );
   const routes: Route[] = [
     ...createChannelRoutes({ director: directorOf, schedule: lineup.schedule, clock, stream, sessionlessStreaming: config.sessionlessStreaming }),
     ...createSessionRoutes({ governance: governanceOf, metrics, stream }),

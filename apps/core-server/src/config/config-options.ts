@@ -23,7 +23,8 @@ export type OptionKey =
   | "sessionMaxLifetimeMs" | "sessionMaxExtensionMs" | "sessionLifetimeCapMs" | "sessionSweepIntervalMs"
   | "maxTuners" | "teardownGraceMs" | "minPrefeedLeadMs" | "preloadLeadMs" | "switchLateToleranceMs"
   | "switchAnswerTimeoutMs" | "restartBackoffMs"
-  | "maxBodyBytes" | "maxHeaderBytes" | "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs";
+  | "maxBodyBytes" | "maxHeaderBytes" | "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs"
+  | "hlsTargetDurationS" | "hlsWindowSegments" | "hlsViewerIdleMs";
 
 const value = (key: OptionKey, flag: `--${string}`, env: string, defaultText: string, help: string): OptionSpec => ({
   key, flag, env, kind: "value", help, defaultText,
@@ -68,6 +69,9 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   value("headersTimeoutMs", "--headers-timeout-ms", "RETROVUE_HEADERS_TIMEOUT_MS", "10000", "time to receive a request head"),
   value("requestTimeoutMs", "--request-timeout-ms", "RETROVUE_REQUEST_TIMEOUT_MS", "30000", "time to receive a whole request"),
   value("keepAliveTimeoutMs", "--keep-alive-timeout-ms", "RETROVUE_KEEP_ALIVE_TIMEOUT_MS", "5000", "idle keep-alive connections close after"),
+  value("hlsTargetDurationS", "--hls-target-duration-s", "RETROVUE_HLS_TARGET_DURATION_S", "2", "HLS segment target (EXT-X-TARGETDURATION), whole seconds 1-10; cut at the first keyframe past it"),
+  value("hlsWindowSegments", "--hls-window-segments", "RETROVUE_HLS_WINDOW_SEGMENTS", "6", "segments in an HLS playlist, 3-30"),
+  value("hlsViewerIdleMs", "--hls-viewer-idle-ms", "RETROVUE_HLS_VIEWER_IDLE_MS", "15000", "an HLS viewer whose last fetch is older has left, 2000-600000"),
 ];
 
 /** `--port / RETROVUE_PORT`: how a problem names the option. */

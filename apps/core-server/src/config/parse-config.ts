@@ -192,6 +192,12 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
     r.problem("requestTimeoutMs", `must be at least the headers timeout (${http.headersTimeoutMs} ms)`);
   }
 
+  const hls = {
+    targetDurationS: r.int("hlsTargetDurationS", 2, 1, 10),
+    windowSegments: r.int("hlsWindowSegments", 6, 3, 30),
+    viewerIdleMs: r.int("hlsViewerIdleMs", 15_000, 2_000, 600_000),
+  };
+
   const config: ServerConfig = {
     host,
     port,
@@ -206,6 +212,7 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
     air,
     limits,
     http,
+    hls,
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return { kind: "config", config };

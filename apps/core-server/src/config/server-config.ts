@@ -115,4 +115,15 @@ export interface ServerConfig {
   readonly air: AirConfig;
   readonly limits: LimitsConfig;
   readonly http: HttpConfig;
+  readonly hls: HlsConfig;
+}
+
+/** HLS output (`/channels/{n}/stream.m3u8`). */
+export interface HlsConfig {
+  /** EXT-X-TARGETDURATION, s; segments are cut at the first keyframe past it. Default 2; 1–10. */
+  readonly targetDurationS: number;
+  /** Segments listed in a playlist. Default 6; 3–30. */
+  readonly windowSegments: number;
+  /** An HLS viewer whose last fetch is older than this has left, ms. Default 15000; 2000–600000. */
+  readonly viewerIdleMs: number;
 }

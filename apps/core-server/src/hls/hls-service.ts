@@ -104,6 +104,8 @@ export class HlsService {
     viewer.lastFetchMs = this.deps.clock.now();
     await viewer.joining;
     await this.firstSegment(state);
+    // A request that waited for the start was activity until it was answered.
+    viewer.lastFetchMs = this.deps.clock.now();
   }
 
   /** A segment fetch: counts as activity of a current viewer (false if `key` is none). */
