@@ -29,6 +29,10 @@ interface HlsViewer {
   joining: Promise<void>;
   governed?: OperationHandle;
   gone: boolean;
+  /** Playlist requests still waiting for the first segment: the viewer is present meanwhile. */
+  waiting: number;
+  /** Aborted when the viewer leaves (ends the waits). */
+  readonly left: AbortController;
 }
 
 /** A channel's HLS side: one segmenter fed by one of its viewers' sinks. */
@@ -102,10 +106,15 @@ export class HlsService {
       governed?.release();
     }
     viewer.lastFetchMs = this.deps.clock.now();
-    await viewer.joining;
-    await this.firstSegment(state);
-    // A request that waited for the start was activity until it was answered.
-    viewer.lastFetchMs = this.deps.clock.now();
+    viewer.waiting++;
+    try {
+      await viewer.joining;
+      await this.firstSegment(state, viewer);
+    } finally {
+      viewer.waiting--;
+      // A request that waited for the start was activity until it was answered.
+      viewer.lastFetchMs = this.deps.clock.now();
+    }
   }
 
   /** A segment fetch: counts as activity of a current viewer (false if `key` is none). */
@@ -160,7 +169,16 @@ export class HlsService {
       },
       () => this.leave(state, viewer, "ended"),
     );
-    const viewer: HlsViewer = { key, sink, lastFetchMs: this.deps.clock.now(), joining: Promise.resolve(), gone: false, ...(governed ? { governed } : {}) };
+    const viewer: HlsViewer = {
+      key,
+      sink,
+      lastFetchMs: this.deps.clock.now(),
+      joining: Promise.resolve(),
+      gone: false,
+      waiting: 0,
+      left: new AbortController(),
+      ...(governed ? { governed } : {}),
+    };
     state.viewers.set(key, viewer);
     state.feeder ??= viewer;
     governed?.signal.addEventListener("abort", () => this.leave(state, viewer, "session_ended"), { once: true });
@@ -183,6 +201,7 @@ export class HlsService {
   private leave(state: HlsChannel, viewer: HlsViewer, cause: string): void {
     if (viewer.gone) return;
     viewer.gone = true;
+    viewer.left.abort();
     state.viewers.delete(viewer.key);
     if (viewer.viewerId !== undefined) this.deps.director().leave(viewer.viewerId);
     viewer.governed?.release();
@@ -199,18 +218,22 @@ export class HlsService {
     if (state.viewers.size === 0 && this.channels.get(state.channel) === state) this.channels.delete(state.channel);
   }
 
-  private firstSegment(state: HlsChannel): Promise<void> {
+  /** Resolves at the channel's first segment; rejects past the wait or if the viewer left meanwhile. */
+  private firstSegment(state: HlsChannel, viewer: HlsViewer): Promise<void> {
     if (state.segmenter.window().length > 0) return Promise.resolve();
+    if (viewer.gone) return Promise.reject(new HlsNotReadyError(`Channel ${state.channel} stopped`));
     return new Promise((resolve, reject) => {
-      const timer = this.deps.clock.setTimeout(() => {
-        unsubscribe();
-        reject(new HlsNotReadyError(`Channel ${state.channel} has no HLS segment yet`));
-      }, this.options.firstSegmentWaitMs);
-      const unsubscribe = state.segmenter.onSegment(() => {
+      const done = (error?: Error): void => {
         this.deps.clock.clearTimeout(timer);
         unsubscribe();
-        resolve();
-      });
+        viewer.left.signal.removeEventListener("abort", onLeft);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const onLeft = (): void => done(new HlsNotReadyError(`Channel ${state.channel} stopped before its first segment`));
+      const timer = this.deps.clock.setTimeout(() => done(new HlsNotReadyError(`Channel ${state.channel} has no HLS segment yet`)), this.options.firstSegmentWaitMs);
+      const unsubscribe = state.segmenter.onSegment(() => done());
+      viewer.left.signal.addEventListener("abort", onLeft, { once: true });
     });
   }
 
@@ -229,7 +252,8 @@ export class HlsService {
     let next = Number.POSITIVE_INFINITY;
     for (const state of [...this.channels.values()]) {
       for (const viewer of [...state.viewers.values()]) {
-        const due = viewer.lastFetchMs + this.options.viewerIdleMs;
+        // A viewer with a request waiting is present; its idle clock starts when that is answered.
+        const due = viewer.waiting > 0 ? now + this.options.viewerIdleMs : viewer.lastFetchMs + this.options.viewerIdleMs;
         if (due <= now) this.leave(state, viewer, "idle");
         else next = Math.min(next, due);
       }
