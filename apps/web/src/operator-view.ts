@@ -11,20 +11,21 @@ const TOKEN_KEY = "rv.adminToken";
  * terminate; the audit feed.
  */
 export function mountOperator(root: HTMLElement): () => void {
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  if (token === null) {
-    signIn(root, "", () => mountAgain());
-    return () => {};
-  }
-  let dispose = run(root, token, (message) => {
-    sessionStorage.removeItem(TOKEN_KEY);
+  let dispose: () => void = () => {};
+  const start = (message = ""): void => {
     dispose();
-    signIn(root, message, () => mountAgain());
-  });
-  const mountAgain = (): void => {
-    dispose();
-    dispose = mountOperator(root);
+    dispose = () => {};
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    if (token === null) {
+      signIn(root, message, () => start());
+      return;
+    }
+    dispose = run(root, token, (refusal) => {
+      sessionStorage.removeItem(TOKEN_KEY);
+      start(refusal);
+    });
   };
+  start();
   return () => dispose();
 }
 
