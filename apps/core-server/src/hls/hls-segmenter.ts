@@ -56,7 +56,9 @@ const ptsDelta = (from: number, to: number): number => (((to - from) % PTS_WRAP)
 /**
  * Cuts one channel's MPEG-TS into HLS segments in memory: a segment starts at a video
  * keyframe (random_access_indicator, or an IDR / IRAP NAL unit) and ends at the first
- * keyframe at least the target duration later. A splice — an adaptation-field
+ * keyframe at least the target duration later — or at an earlier keyframe when the next
+ * one would come too late for EXTINF to round to the target; only a GOP longer than
+ * target + 0.5 s forces a cut without a keyframe. A splice — an adaptation-field
  * discontinuity_indicator (the StreamHub marks the first packet of each PID after a
  * restart), a PTS jump, or a gap reported with {@link markGap} — closes the open segment
  * and tags the next one EXT-X-DISCONTINUITY. Keeps the playlist window plus as many
@@ -77,6 +79,9 @@ export class HlsSegmenter {
   private pendingDiscontinuity = false;
   private lastPts: number | undefined;
   private frameTicks = 3_000;
+  private lastKeyframePts: number | undefined;
+  /** Distance between the last two keyframes (90 kHz), once two were seen. */
+  private gopTicks: number | undefined;
   private splicedPids = new Set<number>();
   private counters = { segmentsCut: 0, forcedCuts: 0, splices: 0, resyncs: 0, bytesIn: 0 };
 
@@ -174,6 +179,11 @@ export class HlsSegmenter {
       else if (step > 0 && step < this.frameTicks * 4) this.frameTicks = step;
     }
     this.lastPts = pts;
+    if (pes.keyframe) {
+      const gop = this.lastKeyframePts === undefined ? undefined : ptsDelta(this.lastKeyframePts, pts);
+      if (gop !== undefined && gop > 0 && gop < MAX_PTS_STEP_TICKS) this.gopTicks = gop;
+      this.lastKeyframePts = pts;
+    }
     const open = this.open;
     if (open === undefined) {
       if (pes.keyframe) this.begin(pts, false);
@@ -181,10 +191,16 @@ export class HlsSegmenter {
     }
     const elapsed = ptsDelta(open.startPts, pts);
     const target = this.options.targetDurationS * TICKS_PER_S;
-    if (pes.keyframe && elapsed >= target - CUT_TOLERANCE_TICKS) {
+    // EXTINF must round to at most the target (§4.3.3.1): stay under target + 0.5 s.
+    const limit = target + TICKS_PER_S / 2;
+    // Cut at a keyframe past the target, or at an earlier one when waiting for the next
+    // (one more GOP, with 10 % slack for an uneven GOP) would overshoot the limit: an engine
+    // with 1.25 s GOPs gets 1.25 s segments rather than cuts without a keyframe.
+    const nextKeyframeTooLate = this.gopTicks !== undefined && elapsed + this.gopTicks * 1.1 >= limit;
+    if (pes.keyframe && elapsed > 0 && (elapsed >= target - CUT_TOLERANCE_TICKS || nextKeyframeTooLate)) {
       this.finish(elapsed);
       this.begin(pts, false);
-    } else if (elapsed + this.frameTicks >= target + TICKS_PER_S / 2) {
+    } else if (elapsed + this.frameTicks >= limit) {
       // One more frame and EXTINF would round above the target duration (§4.3.3.1): cut now.
       this.finish(elapsed);
       this.begin(pts, true);
@@ -238,6 +254,7 @@ export class HlsSegmenter {
     if (open !== undefined && this.lastPts !== undefined) this.finish(ptsDelta(open.startPts, this.lastPts) + this.frameTicks);
     this.open = undefined;
     this.lastPts = undefined;
+    this.lastKeyframePts = undefined;
     this.pendingDiscontinuity = true;
     this.counters.splices++;
   }

@@ -15,7 +15,7 @@ function makeStream(name: string, gop: number): Buffer {
   const file = join(work, name);
   const run = spawnSync("ffmpeg", [
     "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=30", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000",
-    "-t", "30", "-c:v", "libx264", "-preset", "ultrafast", "-g", String(gop), "-bf", "0", "-c:a", "aac", "-b:a", "64k", "-f", "mpegts", file,
+    "-t", "30", "-c:v", "libx264", "-preset", "ultrafast", "-g", String(gop), "-sc_threshold", "0", "-bf", "0", "-c:a", "aac", "-b:a", "64k", "-f", "mpegts", file,
   ], { encoding: "utf8" });
   if (run.status !== 0) throw new Error(`ffmpeg failed: ${run.stderr}`);
   return readFileSync(file);
@@ -23,9 +23,11 @@ function makeStream(name: string, gop: number): Buffer {
 
 let bars: Buffer; // a keyframe every second
 let sparse: Buffer; // a keyframe every 5 s
+let uneven: Buffer; // a keyframe every 1.27 s: two GOPs would round to 3 s
 beforeAll(() => {
   bars = makeStream("gop30.ts", 30);
   sparse = makeStream("gop150.ts", 150);
+  uneven = makeStream("gop38.ts", 38);
 });
 
 const pids = (segment: HlsSegment): number[] => {
@@ -156,6 +158,18 @@ describe("HlsSegmenter", () => {
     expect(segmenter.stats.forcedCuts).toBeGreaterThan(0);
     for (const s of segmenter.segments) expect(Math.round(s.durationS)).toBeLessThanOrEqual(2);
     expect(checkMediaPlaylist(renderMediaPlaylist(2, segmenter.window(), (s) => `${s.sequence}.ts`)).problems).toEqual([]);
+  });
+
+  it("cuts at the keyframe before the target when the next one would make EXTINF round above it (GOPs of 1.27 s → 1.27 s segments, none forced)", () => {
+    const segmenter = new HlsSegmenter({ targetDurationS: 2, windowSegments: 30 });
+    segmenter.push(uneven);
+    expect(segmenter.stats.forcedCuts).toBe(0);
+    expect(segmenter.segments.length).toBeGreaterThan(15);
+    for (const s of segmenter.segments) {
+      expect(s.durationS).toBeCloseTo(38 / 30, 3);
+      expect(s.forced).toBe(false);
+    }
+    expect(probe(segmenter.segments[3]!).pictTypes[0]).toBe("I");
   });
 
   it("refuses options out of range", () => {
