@@ -41,8 +41,8 @@ export function playHls(video: HTMLVideoElement, url: string, onError: (message:
     liveSyncDurationCount: 2,
     manifestLoadPolicy: {
       default: {
-        maxTimeToFirstByteMs: 30_000,
-        maxLoadTimeMs: 30_000,
+        maxTimeToFirstByteMs: 40_000,
+        maxLoadTimeMs: 40_000,
         timeoutRetry: { maxNumRetry: 2, retryDelayMs: 0, maxRetryDelayMs: 0 },
         errorRetry: { maxNumRetry: 6, retryDelayMs: 1000, maxRetryDelayMs: 4000 },
       },

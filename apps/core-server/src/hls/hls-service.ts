@@ -9,7 +9,7 @@ export interface HlsServiceOptions {
   readonly segmenter: HlsSegmenterOptions;
   /** A viewer whose last playlist or segment fetch is older than this has left, ms. Default 15000. */
   readonly viewerIdleMs: number;
-  /** How long a playlist request waits for the channel's first segment, ms. Default 20000. */
+  /** How long a playlist request waits for the channel's first segment, ms. Default 30000 (a spawned real engine can take 15 s to come up, then the preload lead). */
   readonly firstSegmentWaitMs: number;
 }
 
@@ -82,7 +82,7 @@ export class HlsService {
     this.options = {
       segmenter: resolveHlsSegmenterOptions(options.segmenter),
       viewerIdleMs: options.viewerIdleMs ?? 15_000,
-      firstSegmentWaitMs: options.firstSegmentWaitMs ?? 20_000,
+      firstSegmentWaitMs: options.firstSegmentWaitMs ?? 30_000,
     };
   }
 
