@@ -98,9 +98,21 @@ export class HlsSegmenter {
     return this.done;
   }
 
-  /** The playlist window: the newest `windowSegments` finished segments. */
+  /**
+   * The playlist window: the newest `windowSegments` finished segments, and older held ones
+   * while the window lasts less than three target durations (RFC 8216 §6.2.2: no segment is
+   * removed while that would leave a shorter playlist; segments cut early at a keyframe or
+   * a splice can be short).
+   */
   window(): readonly HlsSegment[] {
-    return this.done.slice(-this.options.windowSegments);
+    let start = Math.max(0, this.done.length - this.options.windowSegments);
+    const minS = 3 * this.options.targetDurationS;
+    let totalS = this.done.slice(start).reduce((sum, x) => sum + x.durationS, 0);
+    while (start > 0 && totalS < minS) {
+      start--;
+      totalS += this.done[start]?.durationS ?? 0;
+    }
+    return this.done.slice(start);
   }
 
   /** A held segment by sequence number, or undefined (not cut yet, or dropped). */
@@ -230,8 +242,16 @@ export class HlsSegmenter {
     this.counters.segmentsCut++;
     if (open.forced) this.counters.forcedCuts++;
     this.done.push(segment);
-    while (this.done.length > this.options.windowSegments * 2 + 1) this.done.shift();
+    // Held: the window plus as many again, and always three target durations' worth past
+    // the window's own minimum (a removed segment stays fetchable a playlist's length).
+    const holdS = 6 * this.options.targetDurationS + this.options.targetDurationS;
+    while (this.done.length > this.options.windowSegments * 2 + 1 && this.heldSecondsAfterFirst() >= holdS) this.done.shift();
     for (const listener of [...this.listeners]) listener(segment);
+  }
+
+  /** Seconds held beyond the oldest held segment. */
+  private heldSecondsAfterFirst(): number {
+    return this.done.slice(1).reduce((sum, x) => sum + x.durationS, 0);
   }
 
   /**

@@ -172,6 +172,19 @@ describe("HlsSegmenter", () => {
     expect(probe(segmenter.segments[3]!).pictTypes[0]).toBe("I");
   });
 
+  it("lists older segments too while the window would last under three target durations (RFC 8216 §6.2.2)", () => {
+    const segmenter = new HlsSegmenter({ targetDurationS: 2, windowSegments: 3 });
+    segmenter.push(uneven);
+    const window = segmenter.window();
+    // Three 1.27 s segments last 3.8 s: two more are listed to reach 6 s.
+    expect(window).toHaveLength(5);
+    expect(window.reduce((sum, x) => sum + x.durationS, 0)).toBeGreaterThanOrEqual(6);
+    const { playlist, problems } = checkMediaPlaylist(renderMediaPlaylist(2, window, (x) => `${x.sequence}.ts`));
+    expect(problems).toEqual([]);
+    expect(checkReload(playlist, playlist)).toEqual([]);
+    expect(segmenter.segment(window[0]!.sequence)).toBe(window[0]);
+  });
+
   it("refuses options out of range", () => {
     expect(() => new HlsSegmenter({ targetDurationS: 0 })).toThrow(RangeError);
     expect(() => new HlsSegmenter({ windowSegments: 2 })).toThrow(/windowSegments/);
