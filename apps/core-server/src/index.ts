@@ -97,3 +97,17 @@ export type { EngineCommand, EngineExit, EngineProcess, SpawnEngineOptions } fro
 export { spawnEngineProcess } from "./engine/engine-process.js";
 export { engineErrorKind, toEngineFailure, toEngineOutcome } from "./engine/engine-outcome.js";
 export { findFreePort } from "./engine/free-port.js";
+
+// HLS output and the web app (issue 15)
+export type { HlsConfig } from "./config/server-config.js";
+export type { HlsSegment, HlsSegmenterOptions, HlsSegmenterStats } from "./hls/hls-segmenter.js";
+export { DEFAULT_HLS_SEGMENTER_OPTIONS, HlsSegmenter, resolveHlsSegmenterOptions } from "./hls/hls-segmenter.js";
+export { HLS_PLAYLIST_CONTENT_TYPE, renderMediaPlaylist } from "./hls/hls-playlist.js";
+export type { HlsChannelSnapshot, HlsServiceDeps, HlsServiceOptions } from "./hls/hls-service.js";
+export { HlsNotReadyError, HlsService } from "./hls/hls-service.js";
+export type { HlsRoutesDeps } from "./routes/hls-routes.js";
+export { createHlsRoutes } from "./routes/hls-routes.js";
+export type { WebRoutesDeps } from "./routes/web-routes.js";
+export { createWebRoutes } from "./routes/web-routes.js";
+export type { StaticFile, StaticFiles } from "./web/static-files.js";
+export { createStaticFiles, defaultWebRoot } from "./web/static-files.js";

@@ -9,6 +9,9 @@ import { createChannelRoutes } from "../routes/channel-routes.js";
 import { createLogoRoutes } from "../routes/logo-routes.js";
 import { mountGuide } from "../routes/guide-mount.js";
 import { createSessionRoutes } from "../routes/session-routes.js";
+import { HlsService } from "../hls/hls-service.js";
+import { createHlsRoutes } from "../routes/hls-routes.js";
+import { createWebRoutes } from "../routes/web-routes.js";
 import { createGovernanceComponent, type GovernanceComponent } from "../sessions/governance-component.js";
 import type { StreamDeps } from "../streaming/serve-channel-stream.js";
 import { createCreationRateLimiter } from "../sessions/creation-rate-limiter.js";
@@ -48,6 +51,10 @@ export function buildStandardComponents(context: ServerContext): StandardCompone
     tunerCount: config.limits.maxTuners,
     logger: context.logger,
   });
+  const hls = new HlsService(
+    { director: directorOf, clock, logger: context.logger.child({ component: "hls" }) },
+    { segmenter: { targetDurationS: config.hls.targetDurationS, windowSegments: config.hls.windowSegments }, viewerIdleMs: config.hls.viewerIdleMs },
+  );
   const routes: Route[] = [
     ...createChannelRoutes({ director: directorOf, schedule: lineup.schedule, clock, stream, sessionlessStreaming: config.sessionlessStreaming }),
     ...createSessionRoutes({
@@ -60,6 +67,8 @@ export function buildStandardComponents(context: ServerContext): StandardCompone
     ...guide.routes,
     ...createLogoRoutes({ channels: lineup.lineup.channels, mediaRoot: lineup.mediaRoot }),
     ...createAdminRuntimeRoutes({ adminToken: context.adminToken, loop: () => loop, governance: governanceOf }),
+    ...createHlsRoutes({ hls, governance: governanceOf, schedule: lineup.schedule, metrics, sessionlessStreaming: config.sessionlessStreaming }),
+    ...createWebRoutes({ schedule: lineup.schedule, clock, director: directorOf, hls }),
   ];
   let loop: EventLoopMonitor | undefined;
   const api: ServerComponent = {
@@ -71,6 +80,7 @@ export function buildStandardComponents(context: ServerContext): StandardCompone
     },
     async close() {
       loop?.stop();
+      hls.close();
     },
   };
   const discovery = createDiscoveryComponent(context);

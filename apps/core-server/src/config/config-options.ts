@@ -26,7 +26,8 @@ export type OptionKey =
   | "maxBodyBytes" | "maxHeaderBytes" | "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs"
   | "lineupMediaCheck" | "discovery" | "discoveryHost" | "discoveryPort"
   | "maxSessionsPerClient" | "maxLiveSessions" | "sessionCreateRate" | "trustedProxies"
-  | "sessionRetentionDays" | "auditRetentionDays" | "allowShortTeardownGrace";
+  | "sessionRetentionDays" | "auditRetentionDays" | "allowShortTeardownGrace"
+  | "hlsTargetDurationS" | "hlsWindowSegments" | "hlsViewerIdleMs";
 
 const value = (key: OptionKey, flag: `--${string}`, env: string, defaultText: string, help: string): OptionSpec => ({
   key, flag, env, kind: "value", help, defaultText,
@@ -85,6 +86,9 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   value("auditRetentionDays", "--audit-retention-days", "RETROVUE_AUDIT_RETENTION_DAYS", "30", "audit rows of terminated sessions are kept this long, 1 to the session retention"),
   { key: "allowShortTeardownGrace", flag: "--allow-short-teardown-grace", env: "RETROVUE_ALLOW_SHORT_TEARDOWN_GRACE", kind: "boolean",
     defaultText: "off", help: "accept a teardown grace shorter than a channel's start-up (stops during start-up then fail channels; for tests)" },
+  value("hlsTargetDurationS", "--hls-target-duration-s", "RETROVUE_HLS_TARGET_DURATION_S", "2", "HLS segment target (EXT-X-TARGETDURATION), whole seconds 1-10; cut at the first keyframe past it"),
+  value("hlsWindowSegments", "--hls-window-segments", "RETROVUE_HLS_WINDOW_SEGMENTS", "6", "segments in an HLS playlist, 3-30"),
+  value("hlsViewerIdleMs", "--hls-viewer-idle-ms", "RETROVUE_HLS_VIEWER_IDLE_MS", "15000", "an HLS viewer whose last fetch is older has left, 2000-600000"),
 ];
 
 /** `--port / RETROVUE_PORT`: how a problem names the option. */

@@ -234,6 +234,11 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
   if (sessions.auditRetentionMs > sessions.sessionRetentionMs) {
     r.problem("auditRetentionDays", `must be at most the session retention (${sessions.sessionRetentionMs / DAY_MS} days): the audit of a purged session goes with it`);
   }
+  const hls = {
+    targetDurationS: r.int("hlsTargetDurationS", 2, 1, 10),
+    windowSegments: r.int("hlsWindowSegments", 6, 3, 30),
+    viewerIdleMs: r.int("hlsViewerIdleMs", 15_000, 2_000, 600_000),
+  };
 
   const config: ServerConfig = {
     host,
@@ -256,6 +261,7 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
       port: r.int("discoveryPort", 65_001, 0, 65_535),
     },
     sessions,
+    hls,
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return { kind: "config", config };

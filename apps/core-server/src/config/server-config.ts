@@ -144,6 +144,7 @@ export interface ServerConfig {
   /** HDHomeRun discovery (UDP): see `guide/hdhomerun-discovery.ts`. */
   readonly discovery: DiscoveryConfig;
   readonly sessions: SessionAdmissionConfig;
+  readonly hls: HlsConfig;
 }
 
 /** HDHomeRun discovery responder settings. */
@@ -154,4 +155,14 @@ export interface DiscoveryConfig {
   readonly host: string;
   /** UDP port. Default 65001. */
   readonly port: number;
+}
+
+/** HLS output (`/channels/{n}/stream.m3u8`). */
+export interface HlsConfig {
+  /** EXT-X-TARGETDURATION, s; segments are cut at the first keyframe past it. Default 2; 1–10. */
+  readonly targetDurationS: number;
+  /** Segments listed in a playlist. Default 6; 3–30. */
+  readonly windowSegments: number;
+  /** An HLS viewer whose last fetch is older than this has left, ms. Default 15000; 2000–600000. */
+  readonly viewerIdleMs: number;
 }
