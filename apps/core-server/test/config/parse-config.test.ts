@@ -37,6 +37,7 @@ describe("parseConfig", () => {
       switchLateToleranceMs: 50,
       switchAnswerTimeoutMs: 5_000,
       restartBackoffMs: [1_000, 2_000, 4_000, 8_000, 16_000],
+      outputWatchdogMs: 4_000,
     });
     expect(config.http.maxBodyBytes).toBe(65_536);
   });
@@ -192,6 +193,16 @@ describe("parseConfig", () => {
       "--session-sweep-interval-ms / RETROVUE_SESSION_SWEEP_INTERVAL_MS",
     ]);
     expect(configErrorOf(() => parseConfig({ argv: ["--restart-backoff-ms", Array(101).fill("1").join(",")], env: {}, cwd })).problems).toHaveLength(1);
+  });
+
+  it("reads the output watchdog bound: 0 turns it off, 1-499 and past 600000 are rejected", () => {
+    const cwd = makeTempDir();
+    expect(parseConfig({ argv: ["--output-watchdog-ms", "0"], env: {}, cwd }).limits.outputWatchdogMs).toBe(0);
+    expect(parseConfig({ argv: [], env: { RETROVUE_OUTPUT_WATCHDOG_MS: "2500" }, cwd }).limits.outputWatchdogMs).toBe(2_500);
+    for (const bad of ["499", "600001", "-1", "x"]) {
+      const error = configErrorOf(() => parseConfig({ argv: ["--output-watchdog-ms", bad], env: {}, cwd }));
+      expect(error.problems.map((p) => p.option)).toEqual(["--output-watchdog-ms / RETROVUE_OUTPUT_WATCHDOG_MS"]);
+    }
   });
 
   it("reads the switch timing options and bounds the late tolerance under the 500 ms switch margin", () => {
