@@ -46,6 +46,11 @@ export class RandomAccessTracker {
 
   constructor(private readonly windowBytes: number) {}
 
+  /** The current stream's PAT and PMT named a video PID: its keyframes can be found. */
+  get videoKnown(): boolean {
+    return this.videoPid !== undefined;
+  }
+
   /** A new engine stream begins; `splice`: it continues one viewers already followed. */
   newStream(splice: boolean): void {
     // Only a splice is gated; a first stream is joined by each viewer's own rule.

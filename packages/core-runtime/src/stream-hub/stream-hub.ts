@@ -14,6 +14,7 @@ import {
   type StreamHubStats,
 } from "./stream-hub-types.js";
 import { GopCache } from "./gop-cache.js";
+import { PesAssembler } from "./pes-assembler.js";
 import { RandomAccessTracker, type JoinPoint, type TrackedChunk } from "./random-access-tracker.js";
 import { TsPacketFramer } from "./ts-packet-framer.js";
 
@@ -50,9 +51,10 @@ interface ViewerEntry {
  * One channel session's fan-out: listens on a Unix socket owned by Core, accepts the
  * engine's connection, and writes every chunk it reads to every viewer — the same
  * buffer to each, never a per-viewer copy. Small reads are coalesced (up to
- * `coalesceBytes` or `coalesceMaxDelayMs`) and cut into whole packets. A viewer whose
- * queue would pass `maxViewerQueueBytes` is destroyed and counted, never waited for, so
- * one slow viewer cannot slow the others.
+ * `coalesceBytes` or `coalesceMaxDelayMs`) and cut into whole packets; each PES goes
+ * out once whole (see {@link PesAssembler}). A viewer whose queue would pass
+ * `maxViewerQueueBytes` is destroyed and counted, never waited for, so one slow viewer
+ * cannot slow the others.
  *
  * A late joiner gets the cached GOP (PAT, PMT, the last video keyframe and what followed,
  * at most `gopCacheMaxBytes`) and then the live bytes; without a valid cache it starts at
@@ -69,6 +71,7 @@ export class StreamHub implements ChannelStreamHub {
   private readonly viewers = new Map<string, ViewerEntry>();
   private readonly listeners = new Set<(event: StreamHubEvent) => void>();
   private readonly framer = new TsPacketFramer();
+  private readonly pes = new PesAssembler();
   private readonly tracker: RandomAccessTracker;
   private readonly gop: GopCache;
   private hadStream = false;
@@ -236,6 +239,7 @@ export class StreamHub implements ChannelStreamHub {
     this.engine = socket;
     this.engineCloseExpected = false;
     this.framer.reset();
+    this.pes.reset();
     this.gop.clear();
     // A new stream under the same viewers is a splice: it enters at a keyframe, marked.
     const splice = this.hadStream;
@@ -260,6 +264,9 @@ export class StreamHub implements ChannelStreamHub {
     this.flush();
     this.engine = undefined;
     this.gop.clear(); // joiners must not start on a stream that is gone
+    // The last frame of each PID may be half-written: it never reaches a viewer.
+    const droppedPes = this.pes.reset();
+    if (droppedPes > 0) this.log.debug({ droppedPes }, "Unfinished PES packets of the ended stream were dropped.");
     const expected = this.engineCloseExpected;
     this.engineCloseExpected = false;
     if (!expected) this.log.info({ err: error?.message, viewers: this.viewers.size }, "The engine's stream closed unexpectedly; the viewers stay attached.");
@@ -300,7 +307,7 @@ export class StreamHub implements ChannelStreamHub {
 
   /** One chunk to every viewer: the same buffer, or a view into it for a late joiner. */
   private fanOut(chunk: Buffer): void {
-    const packets = this.framer.push(chunk);
+    const packets = this.pes.push(this.framer.push(chunk));
     if (packets.length === 0) return;
     // A joiner gets the cache as it stood before this chunk (taken before the chunk is added).
     let joinCache: Buffer | undefined;
@@ -331,12 +338,19 @@ export class StreamHub implements ChannelStreamHub {
     }
   }
 
-  /** Where a joiner without a cache starts in this chunk: the first keyframe or PAT, or any packet past the window. */
+  /**
+   * Where a joiner without a cache starts in this chunk. In a stream whose video PID is
+   * known: its next keyframe (PAT and PMT first), past `latePatWindowBytes` the next PAT,
+   * past twice that any packet. Otherwise: the next PAT, past the window any packet.
+   */
   private lateStart(entry: ViewerEntry, tracked: TrackedChunk): Buffer[] | undefined {
     const { out, firstRap, firstPat } = tracked;
+    const window = this.options.latePatWindowBytes;
+    const keyframes = this.tracker.videoKnown;
     let point: JoinPoint | undefined = firstRap;
-    if (firstPat !== undefined && (point === undefined || firstPat < point.offset)) point = { offset: firstPat };
-    if (!point && entry.waitedBytes >= this.options.latePatWindowBytes) point = { offset: 0 };
+    const patAllowed = !keyframes || entry.waitedBytes >= window;
+    if (patAllowed && firstPat !== undefined && (point === undefined || firstPat < point.offset)) point = { offset: firstPat };
+    if (!point && entry.waitedBytes >= (keyframes ? 2 * window : window)) point = { offset: 0 };
     if (!point) return undefined;
     const from = point.offset > 0 ? out.subarray(point.offset) : out;
     return point.prefix ? [point.prefix, from] : [from];

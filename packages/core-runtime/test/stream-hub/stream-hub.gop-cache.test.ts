@@ -105,7 +105,7 @@ describe("StreamHub GOP cache", () => {
     expect(late.received().equals(more)).toBe(true); // from the next PAT
   });
 
-  it("with the cache disabled, a joiner starts at the next PAT", async () => {
+  it("with the cache disabled, a joiner starts at the next keyframe (after its PAT and PMT)", async () => {
     const { hub: h, feed } = await openFed({ gopCacheMaxBytes: 0 });
     const cc = new CcCounters();
     await feed(programStream(1, 20, cc).subarray(0, 10 * PACKET));
@@ -115,5 +115,19 @@ describe("StreamHub GOP cache", () => {
     const rest = programStream(1, 20, cc, 1);
     await feed(rest);
     expect(late.received().equals(rest)).toBe(true);
+  });
+
+  it("a viewer waiting for a stream that begins mid-GOP starts at its first keyframe, not its first PAT", async () => {
+    const { hub: h, feed } = await openFed({});
+    const early = new RecordingSink();
+    h.addViewer("early", early);
+    const cc = new CcCounters();
+    const gop0 = programStream(1, 20, cc, 0);
+    const midGop = Buffer.concat([gop0.subarray(0, 2 * PACKET), gop0.subarray(3 * PACKET)]); // PAT, PMT, no keyframe
+    const gop1 = programStream(1, 20, cc, 1);
+    await feed(midGop);
+    expect(early.chunks).toHaveLength(0);
+    await feed(gop1);
+    expect(early.received().equals(gop1)).toBe(true);
   });
 });
