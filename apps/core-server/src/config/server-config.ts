@@ -73,8 +73,8 @@ export interface LimitsConfig {
   /** Delays before each restart try of a channel that failed terminally, ms; its length is the most tries. Default [1000, 2000, 4000, 8000, 16000]. */
   readonly restartBackoffMs: readonly number[];
   /**
-   * Output watchdog: a LIVE channel whose engine wrote no byte this long counts as an
-   * engine failure (the engine is killed and restarted, viewers kept), ms. Default 4000,
+   * Output watchdog: a LIVE channel whose engine wrote no byte this long (3× before the
+   * run's first byte) counts as an engine failure (the engine is killed and restarted, viewers kept), ms. Default 4000,
    * well above the real engine's ~1 s stalls at boundaries; 0 turns it off.
    */
   readonly outputWatchdogMs: number;

@@ -24,6 +24,9 @@ import type {
 } from "./program-director-types.js";
 import type { ChannelStreamHub, HubViewerSink, StreamHubEvent } from "../stream-hub/stream-hub-types.js";
 
+/** Before a run's first byte the output watchdog allows this many bounds of silence. */
+const FIRST_BYTE_BOUND_FACTOR = 3;
+
 /** What a session needs from its director. @internal */
 export interface SessionContext {
   readonly engine: PlayoutEngine;
@@ -341,17 +344,26 @@ export class ChannelSession {
     this.watchdogTimer = undefined;
   }
 
-  /** One timer, re-armed for the rest of the bound after each byte: no per-read work. */
+  /**
+   * One timer, re-armed for the rest of the bound after each byte: no per-read work.
+   * Before the run's first byte the bound is tripled: an engine that is slow to emit its
+   * first packets (the real engine's encoder on a loaded machine) must not be restarted
+   * in a loop that only adds load; a stall once bytes flow gets the plain bound.
+   */
   private checkWatchdog(): void {
     if (this.phase !== "running" || !this.liveInRun) return;
-    const boundMs = this.ctx.options.outputWatchdogMs;
-    const lastInput = Math.max(this.hub.stats().lastInputAtMs ?? 0, this.watchdogFromMs);
-    const silentMs = this.ctx.clock.now() - lastInput;
+    const lastInputAtMs = this.hub.stats().lastInputAtMs;
+    const flowing = lastInputAtMs !== undefined && lastInputAtMs >= this.watchdogFromMs;
+    const boundMs = this.ctx.options.outputWatchdogMs * (flowing ? 1 : FIRST_BYTE_BOUND_FACTOR);
+    const silentMs = this.ctx.clock.now() - (flowing ? lastInputAtMs : this.watchdogFromMs);
     if (silentMs < boundMs) return this.armWatchdog(boundMs - silentMs);
     this.watchdogTrips++;
     this.engineHung = true;
     this.ctx.emit({ type: "output-watchdog-tripped", channel: this.channelNumber, silentMs });
-    this.log.warn({ silentMs, outputWatchdogMs: boundMs, viewers: this.viewers.size }, "The engine wrote no bytes for too long while live, so it is treated as hung and ended.");
+    this.log.warn(
+      { silentMs, boundMs, firstByte: !flowing, viewers: this.viewers.size },
+      "The engine wrote no bytes for too long while live, so it is treated as hung and ended.",
+    );
     this.onEngineFailure("output_watchdog", `no output for ${silentMs} ms`);
   }
 

@@ -89,7 +89,7 @@ export interface ProgramDirectorOptions {
   readonly restartBackoffMs: readonly number[];
   /**
    * Output watchdog: a running session that has been LIVE and got no byte from its
-   * engine for this long counts as an engine failure — the engine is ended (released as
+   * engine for this long (three times this before the run's first byte) counts as an engine failure — the engine is ended (released as
    * `engine_hung`) and the session restarted with the backoff above, viewers kept. Well
    * above the engine's normal stalls (~1 s at boundaries). Default 4000 ms; 0 turns it
    * off; else 500–600000.

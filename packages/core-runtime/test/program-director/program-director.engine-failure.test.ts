@@ -99,13 +99,15 @@ describe("ProgramDirector output watchdog", () => {
     expect(acquires()).toBe(2);
   });
 
-  it("an engine that never writes after LIVE trips the watchdog one bound after LIVE", async () => {
+  it("an engine that never writes after LIVE trips the watchdog three bounds after LIVE (a slow first byte is not a hang)", async () => {
     h = await createHarness({ connectStreams: true, options: { outputWatchdogMs: BOUND } });
     await h.director.tuneIn(1, { sink: new RecordingSink() });
     await untilLive();
     const liveAt = h.director.channelSnapshots()[0]?.liveAtMs as number;
-    await advance(h.clock, liveAt + BOUND - h.clock.now());
-    expect(h.eventsOf("output-watchdog-tripped")).toHaveLength(1);
+    await advance(h.clock, liveAt + 3 * BOUND - 1 - h.clock.now());
+    expect(h.eventsOf("output-watchdog-tripped")).toEqual([]);
+    await advance(h.clock, 1);
+    expect(h.eventsOf("output-watchdog-tripped")).toEqual([{ type: "output-watchdog-tripped", channel: 1, silentMs: 3 * BOUND }]);
   });
 
   it("0 turns the watchdog off: a silent engine is left alone and no timer is kept for it", async () => {
