@@ -126,7 +126,7 @@ export class ChannelSession {
     if (reason !== "viewer_inactive") return false;
     if (manager.cancelPendingTeardown()) {
       this.awaitingTeardownReady = false;
-      this.log.info({ reason, invariant: Invariant.ViewerCountAdvisory }, "viewer tuned in while teardown pending; teardown cancelled");
+      this.log.info({ reason, invariant: Invariant.ViewerCountAdvisory }, "A viewer tuned in while a teardown was pending, so the teardown is cancelled.");
       this.ctx.emit({ type: "teardown-cancelled", channel: this.channelNumber, reason });
     }
     return true;
@@ -138,7 +138,7 @@ export class ChannelSession {
     const record: SessionViewer = { id: viewerId, sink, admitted: false };
     this.viewers.set(viewerId, record);
     this.ctx.emit({ type: "viewer-joined", channel: this.channelNumber, viewerId, viewers: this.viewers.size });
-    this.log.debug({ viewerId, label: viewer.label, viewers: this.viewers.size }, "viewer tuned in");
+    this.log.debug({ viewerId, label: viewer.label, viewers: this.viewers.size }, "A viewer tuned in.");
     if (this.admittedOnce) {
       return this.admit(record) ? Promise.resolve() : Promise.reject(new TuneInAbortedError(this.channelNumber, "viewer_left"));
     }
@@ -266,7 +266,7 @@ export class ChannelSession {
 
   private async onStartFailed(f: StartFailure, isRestart: boolean): Promise<void> {
     const error = new ChannelStartError(this.channelNumber, f.stage, f.failure, f.message, f.cause !== undefined ? { cause: f.cause } : undefined);
-    this.log.warn({ stage: f.stage, failure: f.failure, message: f.message, restart: isRestart }, "channel start failed");
+    this.log.warn({ stage: f.stage, failure: f.failure, message: f.message, restart: isRestart }, "The channel could not be started.");
     this.ctx.emit({ type: "start-failed", channel: this.channelNumber, error });
     if (!isRestart) {
       const reject = this.stopRequest !== undefined ? this.abortError(undefined) : error;
@@ -414,7 +414,7 @@ export class ChannelSession {
       this.ctx.emit({ type: "teardown-requested", channel: this.channelNumber, reason, deferred: true });
       this.log.info(
         { reason, state: manager.boundaryState, deadlineMs: manager.teardownDeadlineMs, invariant: Invariant.TeardownStableState },
-        "teardown deferred until a stable boundary state",
+        "The teardown waits for a stable boundary state.",
       );
     }
   }

@@ -231,7 +231,7 @@ export class StreamHub implements ChannelStreamHub {
     }
     if (this.engine) {
       // A re-attach (replace_existing) wins over the old connection.
-      this.log.warn({}, "engine reconnected; replacing the previous stream connection");
+      this.log.warn({}, "The engine reconnected; its new stream connection replaces the previous one.");
       const old = this.engine;
       this.engine = undefined;
       old.destroy();
@@ -376,7 +376,7 @@ export class StreamHub implements ChannelStreamHub {
       for (const part of parts) entry.sink.write(part);
     } catch (error) {
       // A sink that throws must not break the loop for the others.
-      this.log.warn({ viewerId: entry.id, err: String(error) }, "viewer write threw; dropping the viewer");
+      this.log.warn({ viewerId: entry.id, err: String(error) }, "Writing to a viewer threw, so the viewer is dropped.");
       this.dropViewer(entry, "error");
       return;
     }
@@ -387,7 +387,7 @@ export class StreamHub implements ChannelStreamHub {
     this.counters.viewersEvicted++;
     this.detach(entry);
     entry.sink.destroy();
-    this.log.warn({ viewerId: entry.id, queuedBytes, maxViewerQueueBytes: this.options.maxViewerQueueBytes }, "slow viewer evicted");
+    this.log.warn({ viewerId: entry.id, queuedBytes, maxViewerQueueBytes: this.options.maxViewerQueueBytes }, "A slow viewer fell too far behind and was evicted.");
     this.emit({ type: "viewer-removed", viewerId: entry.id, cause: "evicted", queuedBytes });
   }
 
