@@ -121,7 +121,8 @@ describe("main (the command-line entry)", () => {
     const lines = run.stdout.trim().split("\n").map((line) => JSON.parse(line) as { msg: string; reason?: string });
     expect(lines.some((l) => l.msg === "teardown complete")).toBe(true);
     expect(lines.at(-1)?.msg).toBe("shutdown complete");
-  });
+    // A process start, a first keyframe (viewers start on one) and a shutdown: past vitest's 5 s default on a loaded machine.
+  }, 20_000);
 
   it("exits 1 with a clear message when the port is taken", async () => {
     const { createServer } = await import("node:net");

@@ -28,6 +28,11 @@ export type {
 export type { ScheduledSegment, ScheduleSource } from "./ports/schedule-source.js";
 export { TS_PACKET_SIZE, TS_PAT_PID, TS_SYNC_BYTE, TsPacketAligner, findPatStart, findSync, isPatStart } from "./stream-hub/ts-packet.js";
 export { StreamHub, streamSocketPath } from "./stream-hub/stream-hub.js";
+export { TsPacketFramer } from "./stream-hub/ts-packet-framer.js";
+export { GopCache } from "./stream-hub/gop-cache.js";
+export { RandomAccessTracker, type JoinPoint, type TrackedChunk } from "./stream-hub/random-access-tracker.js";
+export { markDiscontinuity } from "./stream-hub/ts-discontinuity.js";
+export { pmtPidFromPat, videoPidFromPmt } from "./stream-hub/ts-psi.js";
 export type { StreamHubDeps } from "./stream-hub/stream-hub.js";
 export { DEFAULT_STREAM_HUB_OPTIONS, StreamHubError, resolveStreamHubOptions } from "./stream-hub/stream-hub-types.js";
 export type {

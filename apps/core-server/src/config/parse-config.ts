@@ -177,7 +177,11 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
     switchAnswerTimeoutMs: r.int("switchAnswerTimeoutMs", 5_000, 100, 120_000),
     restartBackoffMs: r.intList("restartBackoffMs", [1_000, 2_000, 4_000, 8_000, 16_000], 0, HOUR_MS, 100),
     sessionStart: r.oneOf<SessionStartMode>("sessionStart", SESSION_START_MODES, "immediate"),
+    outputWatchdogMs: r.int("outputWatchdogMs", 4_000, 0, 600_000),
   };
+  if (limits.outputWatchdogMs > 0 && limits.outputWatchdogMs < 500) {
+    r.problem("outputWatchdogMs", "must be 0 (off) or at least 500 ms");
+  }
   if (limits.preloadLeadMs <= limits.minPrefeedLeadMs + 600) {
     r.problem("preloadLeadMs", `must be above the min prefeed lead + 600 ms (${limits.minPrefeedLeadMs + 600} ms)`);
   }

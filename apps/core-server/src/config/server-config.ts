@@ -80,6 +80,12 @@ export interface LimitsConfig {
    * the preload lead, the previous path). Default `immediate`.
    */
   readonly sessionStart: SessionStartMode;
+  /**
+   * Output watchdog: a LIVE channel whose engine wrote no byte this long (3× before the
+   * run's first byte) counts as an engine failure (the engine is killed and restarted, viewers kept), ms. Default 4000,
+   * well above the real engine's ~1 s stalls at boundaries; 0 turns it off.
+   */
+  readonly outputWatchdogMs: number;
 }
 
 /** Admission control and retention of viewer sessions (issue 14). */

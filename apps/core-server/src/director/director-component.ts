@@ -81,6 +81,7 @@ export function createDirectorComponent(context: ServerContext, engine: PlayoutE
           acquireTimeoutMs: Math.min(120_000, config.air.readyTimeoutMs + config.air.callTimeoutMs),
           shutdownGraceMs: limits.teardownGraceMs,
           restartBackoffMs: limits.restartBackoffMs,
+          outputWatchdogMs: limits.outputWatchdogMs,
         },
       );
       unsubscribe = feedDirectorMetrics(director, metrics);

@@ -42,8 +42,9 @@ export interface EngineProcess {
    * Ends the process: SIGTERM, then SIGKILL if it is still running after `killAfterMs`,
    * then waits (bounded by another `killAfterMs`) for it to be reaped. Idempotent.
    * Resolves with the exit, or `undefined` if even SIGKILL did not end it in time.
+   * `killAtOnce` skips SIGTERM (a hung or stopped process may never act on it).
    */
-  terminate(killAfterMs: number): Promise<EngineExit | undefined>;
+  terminate(killAfterMs: number, killAtOnce?: boolean): Promise<EngineExit | undefined>;
 }
 
 /**
@@ -93,12 +94,14 @@ export function spawnEngineProcess(options: SpawnEngineOptions): EngineProcess {
     get exit() {
       return exit;
     },
-    terminate(killAfterMs) {
+    terminate(killAfterMs, killAtOnce = false) {
       terminating ??= (async () => {
         if (exit !== undefined || child === undefined) return exited;
-        child.kill("SIGTERM");
-        const afterTerm = await within(exited, killAfterMs);
-        if (afterTerm !== undefined) return afterTerm;
+        if (!killAtOnce) {
+          child.kill("SIGTERM");
+          const afterTerm = await within(exited, killAfterMs);
+          if (afterTerm !== undefined) return afterTerm;
+        }
         child.kill("SIGKILL");
         return within(exited, killAfterMs);
       })();

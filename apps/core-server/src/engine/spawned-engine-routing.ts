@@ -100,7 +100,8 @@ export function createSpawnedEngineRouting(options: SpawnedEngineRoutingOptions)
     entry.released = true;
     entry.abort.abort();
     await entry.client.close();
-    const exit = await entry.process.terminate(options.killAfterMs);
+    // A hung engine (output watchdog) is killed at once: SIGTERM would wait out killAfterMs.
+    const exit = await entry.process.terminate(options.killAfterMs, reason === "engine_hung");
     if (exit === undefined) log.error({ channel: channelId, pid: entry.process.pid, reason }, "engine process did not end after SIGKILL");
     else log.info({ channel: channelId, pid: entry.process.pid, reason, exit: describeExit(exit) }, "engine process ended");
   }

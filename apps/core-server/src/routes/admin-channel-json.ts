@@ -29,6 +29,10 @@ export function adminChannelJson(channel: LineupChannel, s: ChannelSessionSnapsh
     lastBadItem: s?.manager?.lastBadItem === undefined ? null : badItemJson(s.manager.lastBadItem),
     restartAttempts: s?.restartAttempts ?? 0,
     nextRestartAt: iso(s?.nextRestartAtMs),
+    restarts: s?.restarts ?? 0,
+    lastFailureReason: s?.lastFailureReason ?? null,
+    lastFailureAt: iso(s?.lastFailureAtMs),
+    outputWatchdogTrips: s?.outputWatchdogTrips ?? 0,
     sessionCreatedAt: iso(s?.createdAtMs),
     liveAt: iso(s?.liveAtMs),
     socketPath: s?.socketPath ?? null,
@@ -41,6 +45,9 @@ export function adminChannelJson(channel: LineupChannel, s: ChannelSessionSnapsh
             bytesOut: s.hub.bytesOut,
             viewersEvicted: s.hub.viewersEvicted,
             resyncs: s.hub.resyncs,
+            splices: s.hub.splices,
+            gopCacheBytes: s.hub.gopCacheBytes,
+            lastInputAt: iso(s.hub.lastInputAtMs),
           },
   };
 }

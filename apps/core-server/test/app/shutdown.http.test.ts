@@ -59,7 +59,8 @@ describe("graceful shutdown (LIFECYCLE.md: stop accepting viewers, tear every ch
     // Past the grace and the sweep period: nothing of the first server fired.
     await new Promise((r) => setTimeout(r, 1_200));
     expect(clock.firedAfterClose).toBe(0);
-  });
+    // Two starts, a shutdown, a restart and a 1.2 s quiet window: past vitest's 5 s default now that viewers start at a keyframe.
+  }, 20_000);
 
   it("refuses new viewers once shutting down (director: ShuttingDownError; HTTP: 503)", async () => {
     const { server, url, director } = await startFullServer();

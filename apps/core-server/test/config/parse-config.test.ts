@@ -38,6 +38,7 @@ describe("parseConfig", () => {
       switchAnswerTimeoutMs: 5_000,
       restartBackoffMs: [1_000, 2_000, 4_000, 8_000, 16_000],
       sessionStart: "immediate",
+      outputWatchdogMs: 4_000,
     });
     expect(config.http.maxBodyBytes).toBe(65_536);
   });
@@ -231,6 +232,16 @@ describe("parseConfig", () => {
     expect(config.sessions).toEqual({ maxSessionsPerClient: 5, maxLiveSessions: 100, createPerMinute: 10, trustedProxies: ["10.0.0.1", "::1"], sessionRetentionMs: 7 * DAY, auditRetentionMs: 2 * DAY });
     const error = configErrorOf(() => parseConfig({ argv: ["--trusted-proxies", "10.0.0.1,proxy.local", "--session-retention-days", "3", "--audit-retention-days", "4"], env: {}, cwd }));
     expect(error.problems.map((p) => p.option)).toEqual(["--trusted-proxies / RETROVUE_TRUSTED_PROXIES", "--audit-retention-days / RETROVUE_AUDIT_RETENTION_DAYS"]);
+  });
+
+  it("reads the output watchdog bound: 0 turns it off, 1-499 and past 600000 are rejected", () => {
+    const cwd = makeTempDir();
+    expect(parseConfig({ argv: ["--output-watchdog-ms", "0"], env: {}, cwd }).limits.outputWatchdogMs).toBe(0);
+    expect(parseConfig({ argv: [], env: { RETROVUE_OUTPUT_WATCHDOG_MS: "2500" }, cwd }).limits.outputWatchdogMs).toBe(2_500);
+    for (const bad of ["499", "600001", "-1", "x"]) {
+      const error = configErrorOf(() => parseConfig({ argv: ["--output-watchdog-ms", bad], env: {}, cwd }));
+      expect(error.problems.map((p) => p.option)).toEqual(["--output-watchdog-ms / RETROVUE_OUTPUT_WATCHDOG_MS"]);
+    }
   });
 
   it("reads the switch timing options and bounds the late tolerance (kept for compatibility: it only decides what is counted late)", () => {

@@ -100,9 +100,12 @@ export interface DetachStreamParams {
 /**
  * Why the director gives a channel's engine back: a normal teardown, or a teardown
  * whose StopChannel did not complete (it failed or hung past its deadline), in which
- * case an adapter that owns the engine process must end it.
+ * case an adapter that owns the engine process must end it. `engine_hung`: the engine
+ * stopped writing its stream (output watchdog) and was not asked anything more; an
+ * adapter that owns the process must kill it at once (SIGKILL: a hung process may not
+ * act on SIGTERM).
  */
-export type EngineReleaseReason = "stopped" | "stop_failed" | "stop_timed_out" | "start_failed";
+export type EngineReleaseReason = "stopped" | "stop_failed" | "stop_timed_out" | "start_failed" | "engine_hung";
 
 /**
  * The port through which core-runtime drives a playout engine (AIR). The server adapts

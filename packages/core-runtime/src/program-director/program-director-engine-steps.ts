@@ -85,20 +85,29 @@ export async function startEngineRun(steps: EngineSteps, run: EngineRun, signal:
 }
 
 /**
- * DetachStream → StopChannel (bounded by stopTimeoutMs) → releaseChannel. A StopChannel
+ * DetachStream → StopChannel (bounded by stopTimeoutMs) → releaseChannel; for a `hung`
+ * engine only releaseChannel(`engine_hung`). A StopChannel
  * that fails or hangs is reported through `releaseChannel(reason)` so an adapter that
  * spawned the engine ends it. Undoes only what `run` reached; each step runs even if an
  * earlier one failed.
  *
  * @internal
  */
-export async function stopEngineRun(steps: EngineSteps, run: EngineRun, force: boolean): Promise<StopOutcome> {
+export async function stopEngineRun(steps: EngineSteps, run: EngineRun, force: boolean, hung = false): Promise<StopOutcome> {
   const { engine, clock, options, hub, log } = steps;
   const channelId = steps.channelNumber;
   hub.expectEngineClose();
+  if (hung) {
+    // A hung engine answers nothing: no DetachStream/StopChannel deadlines on the path, just end it.
+    if (run.acquired) {
+      const released = await boundedWait(clock, options.releaseTimeoutMs, engine.releaseChannel(channelId, "engine_hung"));
+      if (released.kind !== "done") log.error({ reason: "engine_hung", result: released.kind }, "The hung engine was not released in time.");
+    }
+    return "stop_failed";
+  }
   if (run.attachSent) {
     const detached = await callEngine(clock, options.engineCallTimeoutMs, undefined, (o) => engine.detachStream({ channelId, force }, o));
-    if (!detached.ok) log.warn({ failure: detached.failure }, "DetachStream failed; continuing teardown");
+    if (!detached.ok) log.warn({ failure: detached.failure }, "DetachStream failed; the teardown goes on.");
   }
   let outcome: StopOutcome = run.startSent ? "stopped" : "not_started";
   if (run.startSent) {
@@ -106,14 +115,15 @@ export async function stopEngineRun(steps: EngineSteps, run: EngineRun, force: b
     if (!stopped.ok) {
       const timedOut = stopped.failure.kind === "error" && stopped.failure.error === "deadline_exceeded";
       outcome = timedOut ? "stop_timed_out" : "stop_failed";
-      log.error({ failure: stopped.failure, stopTimeoutMs: options.stopTimeoutMs }, "StopChannel did not complete; releasing the engine");
+      // Routine after an engine died or after a switch on the real engine: the release ends it.
+      log.warn({ failure: stopped.failure, stopTimeoutMs: options.stopTimeoutMs }, "StopChannel did not complete, so the engine is released as failed.");
     }
   }
   if (run.acquired) {
     const reason: EngineReleaseReason =
       outcome === "stop_failed" || outcome === "stop_timed_out" ? outcome : run.started ? "stopped" : "start_failed";
     const released = await boundedWait(clock, options.releaseTimeoutMs, engine.releaseChannel(channelId, reason));
-    if (released.kind !== "done") log.error({ reason, result: released.kind }, "releaseChannel did not complete in time");
+    if (released.kind !== "done") log.error({ reason, result: released.kind }, "The engine was not released in time; its process may still be running.");
   }
   return outcome;
 }

@@ -14,6 +14,7 @@ import { ChannelStartError, ShuttingDownError, TuneInAbortedError } from "./prog
 import type {
   ChannelSessionSnapshot,
   DirectedChannelManager,
+  EngineFailureReason,
   ProgramDirectorEvent,
   ProgramDirectorOptions,
   SessionPhase,
@@ -22,6 +23,9 @@ import type {
   ViewerLeaveCause,
 } from "./program-director-types.js";
 import type { ChannelStreamHub, HubViewerSink, StreamHubEvent } from "../stream-hub/stream-hub-types.js";
+
+/** Before a run's first byte the output watchdog allows this many bounds of silence. */
+const FIRST_BYTE_BOUND_FACTOR = 3;
 
 /** What a session needs from its director. @internal */
 export interface SessionContext {
@@ -75,6 +79,16 @@ export class ChannelSession {
   private restartTimer: TimerHandle | undefined;
   private nextRestartAtMs: number | undefined;
   private liveAtMs: number | undefined;
+  /** The current engine run reached LIVE (the watchdog only watches such a run). */
+  private liveInRun = false;
+  private watchdogTimer: TimerHandle | undefined;
+  /** Silence is counted from here when the engine wrote nothing since (the run's first LIVE). */
+  private watchdogFromMs = 0;
+  /** The current engine is hung: teardown asks it nothing and has it killed. */
+  private engineHung = false;
+  private restarts = 0;
+  private watchdogTrips = 0;
+  private lastFailure: { reason: EngineFailureReason; atMs: number } | undefined;
   private finalizing: Promise<void> | undefined;
   private resolveStopped!: () => void;
 
@@ -112,7 +126,7 @@ export class ChannelSession {
     if (reason !== "viewer_inactive") return false;
     if (manager.cancelPendingTeardown()) {
       this.awaitingTeardownReady = false;
-      this.log.info({ reason, invariant: Invariant.ViewerCountAdvisory }, "viewer tuned in while teardown pending; teardown cancelled");
+      this.log.info({ reason, invariant: Invariant.ViewerCountAdvisory }, "A viewer tuned in while a teardown was pending, so the teardown is cancelled.");
       this.ctx.emit({ type: "teardown-cancelled", channel: this.channelNumber, reason });
     }
     return true;
@@ -124,7 +138,7 @@ export class ChannelSession {
     const record: SessionViewer = { id: viewerId, sink, admitted: false };
     this.viewers.set(viewerId, record);
     this.ctx.emit({ type: "viewer-joined", channel: this.channelNumber, viewerId, viewers: this.viewers.size });
-    this.log.debug({ viewerId, label: viewer.label, viewers: this.viewers.size }, "viewer tuned in");
+    this.log.debug({ viewerId, label: viewer.label, viewers: this.viewers.size }, "A viewer tuned in.");
     if (this.admittedOnce) {
       return this.admit(record) ? Promise.resolve() : Promise.reject(new TuneInAbortedError(this.channelNumber, "viewer_left"));
     }
@@ -194,6 +208,9 @@ export class ChannelSession {
       ...(m?.fatalReason !== undefined ? { fatalReason: m.fatalReason } : {}),
       restartAttempts: this.restartAttempts,
       ...(this.nextRestartAtMs !== undefined ? { nextRestartAtMs: this.nextRestartAtMs } : {}),
+      restarts: this.restarts,
+      ...(this.lastFailure ? { lastFailureReason: this.lastFailure.reason, lastFailureAtMs: this.lastFailure.atMs } : {}),
+      outputWatchdogTrips: this.watchdogTrips,
       hub: this.hub.stats(),
       ...(m ? { manager: m.snapshot() } : {}),
     };
@@ -206,6 +223,9 @@ export class ChannelSession {
     this.busy = true;
     this.nextRestartAtMs = undefined;
     this.streamLostDuringStart = false;
+    this.liveInRun = false;
+    this.engineHung = false;
+    if (isRestart) this.restarts++;
     const controller = new AbortController();
     this.startController = controller;
     this.ctx.emit({ type: "session-starting", channel: this.channelNumber, restartAttempt: isRestart ? this.restartAttempts : 0 });
@@ -216,7 +236,7 @@ export class ChannelSession {
     this.run.started = true;
     this.phase = "running";
     this.ctx.emit({ type: "session-started", channel: this.channelNumber });
-    this.log.info({ restart: isRestart }, "channel session started");
+    this.log.info({ restart: isRestart, viewers: this.viewers.size }, isRestart ? "The channel session restarted; its viewers resume at the new stream's keyframe." : "The channel session started.");
     if (!this.admittedOnce) {
       this.admittedOnce = true;
       for (const record of [...this.viewers.values()]) this.admit(record);
@@ -247,7 +267,7 @@ export class ChannelSession {
 
   private async onStartFailed(f: StartFailure, isRestart: boolean): Promise<void> {
     const error = new ChannelStartError(this.channelNumber, f.stage, f.failure, f.message, f.cause !== undefined ? { cause: f.cause } : undefined);
-    this.log.warn({ stage: f.stage, failure: f.failure, message: f.message, restart: isRestart }, "channel start failed");
+    this.log.warn({ stage: f.stage, failure: f.failure, message: f.message, restart: isRestart }, "The channel could not be started.");
     this.ctx.emit({ type: "start-failed", channel: this.channelNumber, error });
     if (!isRestart) {
       const reject = this.stopRequest !== undefined ? this.abortError(undefined) : error;
@@ -294,6 +314,11 @@ export class ChannelSession {
   private onLive(): void {
     this.restartAttempts = 0;
     this.liveAtMs = this.ctx.clock.now();
+    if (!this.liveInRun) {
+      this.liveInRun = true;
+      this.watchdogFromMs = this.liveAtMs;
+      this.armWatchdog(this.ctx.options.outputWatchdogMs);
+    }
     this.ctx.emit({ type: "session-live", channel: this.channelNumber });
   }
 
@@ -302,7 +327,56 @@ export class ChannelSession {
     if (this.awaitingTeardownReady) return;
     if (this.stopRequest !== undefined) return this.gate(this.stopRequest);
     if (this.viewers.size === 0) return this.gate("viewer_inactive");
-    void this.restart(reason);
+    void this.restart("terminal", reason);
+  }
+
+  // ---- output watchdog -----------------------------------------------------------
+
+  private armWatchdog(delayMs: number): void {
+    if (this.ctx.options.outputWatchdogMs === 0 || this.watchdogTimer !== undefined) return;
+    this.watchdogTimer = this.ctx.clock.setTimeout(() => {
+      this.watchdogTimer = undefined;
+      this.checkWatchdog();
+    }, delayMs);
+  }
+
+  private clearWatchdog(): void {
+    if (this.watchdogTimer !== undefined) this.ctx.clock.clearTimeout(this.watchdogTimer);
+    this.watchdogTimer = undefined;
+  }
+
+  /**
+   * One timer, re-armed for the rest of the bound after each byte: no per-read work.
+   * Before the run's first byte the bound is tripled: an engine that is slow to emit its
+   * first packets (the real engine's encoder on a loaded machine) must not be restarted
+   * in a loop that only adds load; a stall once bytes flow gets the plain bound.
+   */
+  private checkWatchdog(): void {
+    if (this.phase !== "running" || !this.liveInRun) return;
+    const lastInputAtMs = this.hub.stats().lastInputAtMs;
+    const flowing = lastInputAtMs !== undefined && lastInputAtMs >= this.watchdogFromMs;
+    const boundMs = this.ctx.options.outputWatchdogMs * (flowing ? 1 : FIRST_BYTE_BOUND_FACTOR);
+    const silentMs = this.ctx.clock.now() - (flowing ? lastInputAtMs : this.watchdogFromMs);
+    if (silentMs < boundMs) return this.armWatchdog(boundMs - silentMs);
+    this.watchdogTrips++;
+    this.engineHung = true;
+    this.ctx.emit({ type: "output-watchdog-tripped", channel: this.channelNumber, silentMs });
+    this.log.warn(
+      { silentMs, boundMs, firstByte: !flowing, viewers: this.viewers.size },
+      "The engine wrote no bytes for too long while live, so it is treated as hung and ended.",
+    );
+    this.onEngineFailure("output_watchdog", `no output for ${silentMs} ms`);
+  }
+
+  /** The engine failed under the running session: restart with viewers, else tear down at once. */
+  private onEngineFailure(reason: EngineFailureReason, detail: string): void {
+    if (this.phase !== "running") return;
+    if (this.stopRequest !== undefined || this.awaitingTeardownReady || this.viewers.size === 0) {
+      // Nobody to keep: the engine is gone or hung, so no stable boundary state is worth waiting for.
+      void this.finalTeardown(this.stopRequest ?? (this.viewers.size === 0 ? "viewer_inactive" : reason), true);
+      return;
+    }
+    void this.restart(reason, detail);
   }
 
   private onHubEvent(event: StreamHubEvent): void {
@@ -314,9 +388,10 @@ export class ChannelSession {
       if (this.phase === "starting" && this.startController) {
         this.streamLostDuringStart = true;
         this.startController.abort();
+        return;
       }
-      // The hub has ended every attached viewer.
-      for (const record of [...this.viewers.values()]) if (record.admitted) this.removeViewer(record.id, "stream_ended");
+      // The hub keeps the viewers: the next engine's stream is spliced in after the restart.
+      this.onEngineFailure("stream_lost", event.error?.message ?? "the engine closed its stream");
     }
   }
 
@@ -340,23 +415,29 @@ export class ChannelSession {
       this.ctx.emit({ type: "teardown-requested", channel: this.channelNumber, reason, deferred: true });
       this.log.info(
         { reason, state: manager.boundaryState, deadlineMs: manager.teardownDeadlineMs, invariant: Invariant.TeardownStableState },
-        "teardown deferred until a stable boundary state",
+        "The teardown waits for a stable boundary state.",
       );
     }
   }
 
   // ---- restart -------------------------------------------------------------------
 
-  private async restart(reason: string): Promise<void> {
+  private async restart(failure: EngineFailureReason, detail: string): Promise<void> {
     this.phase = "restarting";
     this.busy = true;
-    this.log.warn({ reason, viewers: this.viewers.size }, "terminal failure with viewers; restarting the session");
-    this.manager?.requestTeardown("terminal_restart"); // FAILED_TERMINAL is stable: always permitted
-    this.ctx.emit({ type: "teardown-requested", channel: this.channelNumber, reason: "terminal_restart", deferred: false });
+    this.clearWatchdog();
+    this.lastFailure = { reason: failure, atMs: this.ctx.clock.now() };
+    this.ctx.emit({ type: "engine-failed", channel: this.channelNumber, reason: failure, viewers: this.viewers.size });
+    this.log.warn({ failure, detail, viewers: this.viewers.size }, "The engine failed while viewers watch; it is restarted and the viewers stay connected.");
+    // FAILED_TERMINAL is stable: always permitted. After a lost stream or a hang the manager
+    // may be mid-boundary; it is disposed either way, so no new engine work is formed.
+    const teardownReason = failure === "terminal" ? "terminal_restart" : "engine_restart";
+    this.manager?.requestTeardown(teardownReason);
+    this.ctx.emit({ type: "teardown-requested", channel: this.channelNumber, reason: teardownReason, deferred: false });
     await this.stopEngine(true);
     this.disposeManager();
     this.busy = false;
-    this.afterFailedRun(reason);
+    this.afterFailedRun(`${failure}: ${detail}`);
   }
 
   private afterFailedRun(reason: string): void {
@@ -364,7 +445,10 @@ export class ChannelSession {
     if (this.viewers.size === 0) return void this.finalTeardown("viewer_inactive", false);
     const backoff = this.ctx.options.restartBackoffMs;
     if (this.restartAttempts >= backoff.length) {
-      this.log.error({ attempts: this.restartAttempts, reason }, "restart tries exhausted; ending the session");
+      this.log.error(
+        { attempts: this.restartAttempts, reason, viewers: this.viewers.size },
+        "The channel's engine kept failing and every restart try is spent, so the channel ends for its viewers.",
+      );
       this.ctx.emit({ type: "restart-exhausted", channel: this.channelNumber, attempts: this.restartAttempts });
       return void this.finalTeardown("restart_exhausted", false);
     }
@@ -389,6 +473,7 @@ export class ChannelSession {
   private async runFinalTeardown(reason: string, forced: boolean): Promise<void> {
     const startedAtMs = this.ctx.clock.now();
     this.phase = "stopping";
+    this.clearWatchdog();
     if (this.restartTimer) this.ctx.clock.clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
     this.nextRestartAtMs = undefined;
@@ -396,7 +481,8 @@ export class ChannelSession {
     this.log.info({ reason, forced, viewers: this.viewers.size, invariant: Invariant.ViewerCountAdvisory }, "executing teardown");
     const stop = await this.stopEngine(forced);
     await this.hub.close().catch((error: unknown) => this.log.error({ err: String(error) }, "hub close failed"));
-    for (const record of [...this.viewers.values()]) this.removeViewer(record.id, "teardown");
+    const cause = reason === "restart_exhausted" ? "restart_exhausted" : "teardown";
+    for (const record of [...this.viewers.values()]) this.removeViewer(record.id, cause);
     this.unsubscribeHub();
     this.disposeManager();
     this.ctx.onFreed(this);
@@ -410,7 +496,7 @@ export class ChannelSession {
   private stopEngine(force: boolean): Promise<StopOutcome> {
     const run = this.run;
     this.run = freshEngineRun();
-    return stopEngineRun(this.steps, run, force);
+    return stopEngineRun(this.steps, run, force, this.engineHung);
   }
 
   private disposeManager(): void {

@@ -87,6 +87,14 @@ export interface ProgramDirectorOptions {
    * most tries. Default [1000, 2000, 4000, 8000, 16000]; the count resets after a LIVE.
    */
   readonly restartBackoffMs: readonly number[];
+  /**
+   * Output watchdog: a running session that has been LIVE and got no byte from its
+   * engine for this long (three times this before the run's first byte) counts as an engine failure — the engine is ended (released as
+   * `engine_hung`) and the session restarted with the backoff above, viewers kept. Well
+   * above the engine's normal stalls (~1 s at boundaries). Default 4000 ms; 0 turns it
+   * off; else 500–600000.
+   */
+  readonly outputWatchdogMs: number;
 }
 
 /** Defaults of {@link ProgramDirectorOptions}. */
@@ -99,6 +107,7 @@ export const DEFAULT_PROGRAM_DIRECTOR_OPTIONS: ProgramDirectorOptions = Object.f
   releaseTimeoutMs: 10_000,
   shutdownGraceMs: 10_000,
   restartBackoffMs: Object.freeze([1_000, 2_000, 4_000, 8_000, 16_000]),
+  outputWatchdogMs: 4_000,
 });
 
 /** Fills defaults and checks ranges once; throws RangeError naming the bad option. */
@@ -114,6 +123,7 @@ export function resolveProgramDirectorOptions(options: Partial<ProgramDirectorOp
     check(name, resolved[name], 100, 120_000);
   }
   check("shutdownGraceMs", resolved.shutdownGraceMs, 0, 600_000);
+  if (resolved.outputWatchdogMs !== 0) check("outputWatchdogMs", resolved.outputWatchdogMs, 500, 600_000);
   if (resolved.restartBackoffMs.length > 100) throw new RangeError("ProgramDirectorOptions.restartBackoffMs: at most 100 tries");
   resolved.restartBackoffMs.forEach((ms, i) => check(`restartBackoffMs[${i}]`, ms, 0, 3_600_000));
   return Object.freeze({ ...resolved, restartBackoffMs: Object.freeze([...resolved.restartBackoffMs]) });
@@ -155,6 +165,7 @@ export type ViewerLeaveCause =
   | "error" // its sink failed
   | "evicted" // it fell behind by more than the hub's bound
   | "stream_ended" // the engine's stream closed unexpectedly
+  | "restart_exhausted" // the engine kept failing: every restart try was spent
   | "teardown" // the session was torn down
   | "start_failed"; // the channel could not be started
 
@@ -186,7 +197,23 @@ export type ProgramDirectorEvent =
     }
   | { readonly type: "restart-scheduled"; readonly channel: number; readonly attempt: number; readonly delayMs: number; readonly reason: string }
   | { readonly type: "restart-exhausted"; readonly channel: number; readonly attempts: number }
+  | {
+      /** Running and LIVE, the engine wrote nothing for `silentMs` (>= outputWatchdogMs): it is ended and restarted. */
+      readonly type: "output-watchdog-tripped";
+      readonly channel: number;
+      readonly silentMs: number;
+    }
+  | {
+      /** The engine failed under viewers (stream lost, output watchdog, terminal failure); a restart follows. */
+      readonly type: "engine-failed";
+      readonly channel: number;
+      readonly reason: EngineFailureReason;
+      readonly viewers: number;
+    }
   | { readonly type: "engine-disconnected"; readonly channel: number; readonly expected: boolean };
+
+/** Why an engine run was given up under viewers. */
+export type EngineFailureReason = "stream_lost" | "output_watchdog" | "terminal";
 
 /** A channel session as the admin API shows it (plain data). */
 export interface ChannelSessionSnapshot {
@@ -209,6 +236,13 @@ export interface ChannelSessionSnapshot {
   /** Restart tries since the last LIVE. */
   readonly restartAttempts: number;
   readonly nextRestartAtMs?: number;
+  /** Restarts of this session so far (each after an engine failure). */
+  readonly restarts: number;
+  /** Why the engine last failed under viewers, and when (epoch ms). */
+  readonly lastFailureReason?: EngineFailureReason;
+  readonly lastFailureAtMs?: number;
+  /** Times the output watchdog found the engine silent. */
+  readonly outputWatchdogTrips: number;
   readonly hub: StreamHubStats;
   readonly manager?: ChannelManagerSnapshot;
 }

@@ -126,7 +126,7 @@ export class ProgramDirector {
       }
       if (!this.schedule.channelNumbers().includes(channelNumber)) throw new UnknownChannelError(channelNumber);
       if (!this.tuners.tryAcquire(channelNumber)) {
-        this.log.warn({ channel: channelNumber, tunerBudget: this.tuners.capacity }, "no tuner available");
+        this.log.warn({ channel: channelNumber, tunerBudget: this.tuners.capacity }, "No tuner is available for the channel.");
         throw new NoTunerAvailableError(channelNumber, this.tuners.capacity);
       }
       session = this.openSession(channelNumber);
@@ -185,7 +185,7 @@ export class ProgramDirector {
     for (const session of [...this.sessions.values()]) void session.requestStop("shutdown");
     const graceful = await boundedWait(this.clock, this.options.shutdownGraceMs, this.whenEmpty());
     if (graceful.kind !== "done") {
-      this.log.warn({ remaining: this.sessions.size, shutdownGraceMs: this.options.shutdownGraceMs }, "shutdown grace expired; forcing teardown");
+      this.log.warn({ remaining: this.sessions.size, shutdownGraceMs: this.options.shutdownGraceMs }, "The shutdown grace expired, so the remaining channels are torn down by force.");
       for (const session of [...this.sessions.values()]) void session.forceStop();
       await this.whenEmpty();
     }

@@ -47,6 +47,12 @@ export interface StreamHubOptions {
    * plain packet boundary instead. Default 1 MiB (~1 s at 8 Mbit/s); >= 0.
    */
   readonly latePatWindowBytes: number;
+  /**
+   * Most bytes of the stream kept since its last random access point (PAT, PMT, video
+   * keyframe) so a late joiner starts on a keyframe at once. A longer GOP is dropped
+   * and joiners start at the next PAT instead. Default 4 MiB; 0 disables the cache.
+   */
+  readonly gopCacheMaxBytes: number;
 }
 
 /** Defaults of {@link StreamHubOptions}. */
@@ -55,6 +61,7 @@ export const DEFAULT_STREAM_HUB_OPTIONS: StreamHubOptions = {
   coalesceBytes: 64 * 1024,
   coalesceMaxDelayMs: 20,
   latePatWindowBytes: 1024 * 1024,
+  gopCacheMaxBytes: 4 * 1024 * 1024,
 };
 
 /** Why a StreamHub call failed. */
@@ -86,6 +93,7 @@ export function resolveStreamHubOptions(options: Partial<StreamHubOptions> = {})
   check("coalesceBytes", 188);
   check("coalesceMaxDelayMs", 0, 1000);
   check("latePatWindowBytes", 0);
+  check("gopCacheMaxBytes", 0);
   return resolved;
 }
 
@@ -96,10 +104,12 @@ export type HubViewerRemovalCause = "evicted" | "closed" | "error";
 export type StreamHubEvent =
   | { readonly type: "engine-connected" }
   | {
-      /** The engine's connection closed. Unless it was expected, every viewer was ended. */
+      /**
+       * The engine's connection closed. The viewers stay attached either way: the owner
+       * decides (restart and splice the next stream in, or end them).
+       */
       readonly type: "engine-disconnected";
       readonly expected: boolean;
-      readonly viewersEnded: number;
       readonly error?: Error;
     }
   | {
@@ -123,6 +133,14 @@ export interface StreamHubStats {
   readonly viewersEvicted: number;
   /** Times the input lost MPEG-TS packet sync and was re-aligned. */
   readonly resyncs: number;
+  /** Engine streams that replaced an earlier one under the same hub (each spliced in cleanly). */
+  readonly splices: number;
+  /** Bytes in the GOP cache now. */
+  readonly gopCacheBytes: number;
+  /** Times a GOP outgrew `gopCacheMaxBytes` and was dropped. */
+  readonly gopCacheOverflows: number;
+  /** Clock time (epoch ms) of the last read from the engine; undefined before the first. */
+  readonly lastInputAtMs?: number;
 }
 
 /**
@@ -136,8 +154,8 @@ export interface ChannelStreamHub {
   /** Opens the socket (stale file removed first). Rejects with {@link StreamHubError}. */
   listen(): Promise<void>;
   /**
-   * Adds a viewer; it gets bytes from the next packet boundary, preferably the next
-   * PAT. Returns false (and adds nothing) when the sink is already ended or destroyed.
+   * Adds a viewer; from the next read on it gets the cached GOP (PAT, PMT, keyframe and
+   * what followed) then the live bytes, or without a cache the next keyframe or PAT. Returns false (and adds nothing) when the sink is already ended or destroyed.
    * Throws StreamHubError `duplicate_viewer` / `closed` on misuse.
    */
   addViewer(viewerId: string, sink: HubViewerSink): boolean;

@@ -13,7 +13,10 @@ import {
   type StreamHubOptions,
   type StreamHubStats,
 } from "./stream-hub-types.js";
-import { findPatStart, TsPacketAligner } from "./ts-packet.js";
+import { GopCache } from "./gop-cache.js";
+import { PesAssembler } from "./pes-assembler.js";
+import { RandomAccessTracker, type JoinPoint, type TrackedChunk } from "./random-access-tracker.js";
+import { TsPacketFramer } from "./ts-packet-framer.js";
 
 /** Longest Unix socket path Linux accepts (sun_path is 108 bytes with the NUL). */
 const MAX_SOCKET_PATH_BYTES = 107;
@@ -38,7 +41,7 @@ interface ViewerEntry {
   readonly sink: HubViewerSink;
   /** False until the viewer got its first (aligned) bytes. */
   started: boolean;
-  /** Bytes seen while waiting for a PAT. */
+  /** Bytes seen while waiting for a start point. */
   waitedBytes: number;
   readonly onClose: () => void;
   readonly onError: (error: Error) => void;
@@ -48,10 +51,17 @@ interface ViewerEntry {
  * One channel session's fan-out: listens on a Unix socket owned by Core, accepts the
  * engine's connection, and writes every chunk it reads to every viewer — the same
  * buffer to each, never a per-viewer copy. Small reads are coalesced (up to
- * `coalesceBytes` or `coalesceMaxDelayMs`). A viewer whose queue would pass
+ * `coalesceBytes` or `coalesceMaxDelayMs`) and cut into whole packets; each PES goes
+ * out once whole (see {@link PesAssembler}). A viewer whose queue would pass
  * `maxViewerQueueBytes` is destroyed and counted, never waited for, so one slow viewer
- * cannot slow the others. A late joiner starts on a packet boundary, at the next PAT
- * when one comes within `latePatWindowBytes`.
+ * cannot slow the others.
+ *
+ * A late joiner gets the cached GOP (PAT, PMT, the last video keyframe and what followed,
+ * at most `gopCacheMaxBytes`) and then the live bytes; without a valid cache it starts at
+ * the next keyframe or PAT, and past `latePatWindowBytes` at any packet. When the engine
+ * reconnects (a restart) the viewers stay and the new stream is spliced in cleanly: from
+ * its first PAT/PMT + keyframe, with discontinuity_indicator on the first packet of each
+ * PID (see {@link RandomAccessTracker}).
  */
 export class StreamHub implements ChannelStreamHub {
   readonly socketPath: string;
@@ -60,7 +70,12 @@ export class StreamHub implements ChannelStreamHub {
   private readonly log: Logger;
   private readonly viewers = new Map<string, ViewerEntry>();
   private readonly listeners = new Set<(event: StreamHubEvent) => void>();
-  private readonly aligner = new TsPacketAligner();
+  private readonly framer = new TsPacketFramer();
+  private readonly pes = new PesAssembler();
+  private readonly tracker: RandomAccessTracker;
+  private readonly gop: GopCache;
+  private hadStream = false;
+  private lastInputAtMs: number | undefined;
   private server: Server | undefined;
   private engine: Socket | undefined;
   private engineCloseExpected = false;
@@ -69,10 +84,12 @@ export class StreamHub implements ChannelStreamHub {
   private flushTimer: TimerHandle | undefined;
   private closing: Promise<void> | undefined;
   private listenRun: Promise<void> | undefined;
-  private counters = { bytesIn: 0, chunksOut: 0, bytesOut: 0, viewersEvicted: 0 };
+  private counters = { bytesIn: 0, chunksOut: 0, bytesOut: 0, viewersEvicted: 0, splices: 0 };
 
   constructor(deps: StreamHubDeps, options?: Partial<StreamHubOptions>) {
     this.options = resolveStreamHubOptions(options);
+    this.tracker = new RandomAccessTracker(this.options.latePatWindowBytes);
+    this.gop = new GopCache(this.options.gopCacheMaxBytes);
     this.socketPath = deps.socketPath;
     this.clock = deps.clock;
     this.log = (deps.logger ?? silentLogger).child({ component: "stream-hub", channel: deps.channelNumber });
@@ -159,7 +176,10 @@ export class StreamHub implements ChannelStreamHub {
       viewers: this.viewers.size,
       engineConnected: this.engine !== undefined,
       ...this.counters,
-      resyncs: this.aligner.resyncs,
+      resyncs: this.framer.resyncs,
+      gopCacheBytes: this.gop.bytes,
+      gopCacheOverflows: this.gop.overflows,
+      ...(this.lastInputAtMs !== undefined ? { lastInputAtMs: this.lastInputAtMs } : {}),
     };
   }
 
@@ -211,15 +231,21 @@ export class StreamHub implements ChannelStreamHub {
     }
     if (this.engine) {
       // A re-attach (replace_existing) wins over the old connection.
-      this.log.warn({}, "engine reconnected; replacing the previous stream connection");
+      this.log.warn({}, "The engine reconnected; its new stream connection replaces the previous one.");
       const old = this.engine;
       this.engine = undefined;
       old.destroy();
     }
     this.engine = socket;
     this.engineCloseExpected = false;
-    this.aligner.reset();
-    // A new stream: everyone re-enters at its next PAT.
+    this.framer.reset();
+    this.pes.reset();
+    this.gop.clear();
+    // A new stream under the same viewers is a splice: it enters at a keyframe, marked.
+    const splice = this.hadStream;
+    this.hadStream = true;
+    if (splice) this.counters.splices++;
+    this.tracker.newStream(splice);
     for (const entry of this.viewers.values()) {
       entry.started = false;
       entry.waitedBytes = 0;
@@ -237,23 +263,20 @@ export class StreamHub implements ChannelStreamHub {
     if (this.engine !== socket) return; // superseded or closed by us
     this.flush();
     this.engine = undefined;
+    this.gop.clear(); // joiners must not start on a stream that is gone
+    // The last frame of each PID may be half-written: it never reaches a viewer.
+    const droppedPes = this.pes.reset();
+    if (droppedPes > 0) this.log.debug({ droppedPes }, "Unfinished PES packets of the ended stream were dropped.");
     const expected = this.engineCloseExpected;
     this.engineCloseExpected = false;
-    let viewersEnded = 0;
-    if (!expected) {
-      for (const entry of [...this.viewers.values()]) {
-        this.detach(entry);
-        entry.sink.end();
-        viewersEnded++;
-      }
-      this.log.warn({ err: error?.message, viewersEnded }, "engine stream closed unexpectedly; viewers ended");
-    }
-    this.emit({ type: "engine-disconnected", expected, viewersEnded, ...(error ? { error } : {}) });
+    if (!expected) this.log.info({ err: error?.message, viewers: this.viewers.size }, "The engine's stream closed unexpectedly; the viewers stay attached.");
+    this.emit({ type: "engine-disconnected", expected, ...(error ? { error } : {}) });
   }
 
   private ingest(socket: Socket, data: Buffer): void {
     if (this.engine !== socket) return;
     this.counters.bytesIn += data.length;
+    this.lastInputAtMs = this.clock.now();
     const { coalesceBytes, coalesceMaxDelayMs } = this.options;
     if (coalesceMaxDelayMs === 0 || (this.pendingBytes === 0 && data.length >= coalesceBytes)) {
       this.fanOut(data);
@@ -284,50 +307,87 @@ export class StreamHub implements ChannelStreamHub {
 
   /** One chunk to every viewer: the same buffer, or a view into it for a late joiner. */
   private fanOut(chunk: Buffer): void {
-    const firstBoundary = this.aligner.push(chunk);
-    this.counters.chunksOut++;
-    let patAt: number | undefined;
-    const { maxViewerQueueBytes, latePatWindowBytes } = this.options;
-    for (const entry of this.viewers.values()) {
-      let out = chunk;
-      if (!entry.started) {
-        if (firstBoundary < 0) {
-          entry.waitedBytes += chunk.length;
-          continue;
-        }
-        patAt ??= findPatStart(chunk, firstBoundary);
-        let startAt: number;
-        if (patAt >= 0) startAt = patAt;
-        else if (entry.waitedBytes >= latePatWindowBytes) startAt = firstBoundary;
-        else {
-          entry.waitedBytes += chunk.length;
-          continue;
-        }
-        entry.started = true;
-        if (startAt > 0) out = chunk.subarray(startAt);
-      }
-      const queued = entry.sink.writableLength;
-      if (queued + out.length > maxViewerQueueBytes) {
-        this.evict(entry, queued);
-        continue;
-      }
-      try {
-        entry.sink.write(out);
-      } catch (error) {
-        // A sink that throws must not break the loop for the others.
-        this.log.warn({ viewerId: entry.id, err: String(error) }, "viewer write threw; dropping the viewer");
-        this.dropViewer(entry, "error");
-        continue;
-      }
-      this.counters.bytesOut += out.length;
+    const packets = this.pes.push(this.framer.push(chunk));
+    if (packets.length === 0) return;
+    // A joiner gets the cache as it stood before this chunk (taken before the chunk is added).
+    let joinCache: Buffer | undefined;
+    if (this.gop.valid) for (const entry of this.viewers.values()) if (!entry.started) joinCache ??= this.gop.contents();
+    const tracked = this.tracker.process(packets);
+    const { out } = tracked;
+    this.updateGopCache(tracked);
+    if (out.length === 0) {
+      for (const entry of this.viewers.values()) if (!entry.started) entry.waitedBytes += packets.length;
+      return;
     }
+    this.counters.chunksOut++;
+    for (const entry of this.viewers.values()) {
+      if (entry.started) {
+        this.deliver(entry, [out]);
+        continue;
+      }
+      let parts: Buffer[] | undefined;
+      if (tracked.gateOpened) parts = [out];
+      else if (joinCache) parts = [joinCache, out];
+      else parts = this.lateStart(entry, tracked);
+      if (!parts) {
+        entry.waitedBytes += out.length;
+        continue;
+      }
+      entry.started = true;
+      this.deliver(entry, parts);
+    }
+  }
+
+  /**
+   * Where a joiner without a cache starts in this chunk. In a stream whose video PID is
+   * known: its next keyframe (PAT and PMT first), past `latePatWindowBytes` the next PAT,
+   * past twice that any packet. Otherwise: the next PAT, past the window any packet.
+   */
+  private lateStart(entry: ViewerEntry, tracked: TrackedChunk): Buffer[] | undefined {
+    const { out, firstRap, firstPat } = tracked;
+    const window = this.options.latePatWindowBytes;
+    const keyframes = this.tracker.videoKnown;
+    let point: JoinPoint | undefined = firstRap;
+    const patAllowed = !keyframes || entry.waitedBytes >= window;
+    if (patAllowed && firstPat !== undefined && (point === undefined || firstPat < point.offset)) point = { offset: firstPat };
+    if (!point && entry.waitedBytes >= (keyframes ? 2 * window : window)) point = { offset: 0 };
+    if (!point) return undefined;
+    const from = point.offset > 0 ? out.subarray(point.offset) : out;
+    return point.prefix ? [point.prefix, from] : [from];
+  }
+
+  private updateGopCache(tracked: TrackedChunk): void {
+    const { out, lastRap } = tracked;
+    if (!lastRap) return this.gop.append(out);
+    const from = out.subarray(lastRap.offset);
+    this.gop.restart(lastRap.prefix ? [lastRap.prefix, from] : [from]);
+  }
+
+  /** Writes `parts` to a viewer; a first write may exceed the queue bound by the cache it carries. */
+  private deliver(entry: ViewerEntry, parts: Buffer[]): void {
+    const queued = entry.sink.writableLength;
+    const total = parts.reduce((sum, part) => sum + part.length, 0);
+    const allowance = parts.length > 1 ? total - (parts[parts.length - 1] as Buffer).length : 0;
+    if (queued + total > this.options.maxViewerQueueBytes + allowance) {
+      this.evict(entry, queued);
+      return;
+    }
+    try {
+      for (const part of parts) entry.sink.write(part);
+    } catch (error) {
+      // A sink that throws must not break the loop for the others.
+      this.log.warn({ viewerId: entry.id, err: String(error) }, "Writing to a viewer threw, so the viewer is dropped.");
+      this.dropViewer(entry, "error");
+      return;
+    }
+    this.counters.bytesOut += total;
   }
 
   private evict(entry: ViewerEntry, queuedBytes: number): void {
     this.counters.viewersEvicted++;
     this.detach(entry);
     entry.sink.destroy();
-    this.log.warn({ viewerId: entry.id, queuedBytes, maxViewerQueueBytes: this.options.maxViewerQueueBytes }, "slow viewer evicted");
+    this.log.warn({ viewerId: entry.id, queuedBytes, maxViewerQueueBytes: this.options.maxViewerQueueBytes }, "A slow viewer fell too far behind and was evicted.");
     this.emit({ type: "viewer-removed", viewerId: entry.id, cause: "evicted", queuedBytes });
   }
 

@@ -96,3 +96,30 @@ export class TsPacketAligner {
     return first;
   }
 }
+
+/** PID of the packet starting at `offset` (13 bits). */
+export function pidAt(buf: Uint8Array, offset: number): number {
+  return (((buf[offset + 1] as number) & 0x1f) << 8) | (buf[offset + 2] as number);
+}
+
+/** payload_unit_start_indicator of the packet starting at `offset`. */
+export function pusiAt(buf: Uint8Array, offset: number): boolean {
+  return ((buf[offset + 1] as number) & 0x40) !== 0;
+}
+
+/** adaptation_field_control of the packet at `offset`: 1 payload only, 2 adaptation only, 3 both. */
+export function adaptationControlAt(buf: Uint8Array, offset: number): number {
+  return ((buf[offset + 3] as number) >> 4) & 0x03;
+}
+
+/** Offset of the payload of the packet at `offset` (188 past it when it has none). */
+export function payloadStartAt(buf: Uint8Array, offset: number): number {
+  const afc = adaptationControlAt(buf, offset);
+  if ((afc & 1) === 0) return offset + TS_PACKET_SIZE;
+  return (afc & 2) !== 0 ? offset + 5 + (buf[offset + 4] as number) : offset + 4;
+}
+
+/** Whether the packet at `offset` has an adaptation field with random_access_indicator set. */
+export function randomAccessAt(buf: Uint8Array, offset: number): boolean {
+  return (adaptationControlAt(buf, offset) & 2) !== 0 && (buf[offset + 4] as number) > 0 && ((buf[offset + 5] as number) & 0x40) !== 0;
+}

@@ -310,7 +310,7 @@ export class MemoryHub implements ChannelStreamHub {
   }
 
   stats(): StreamHubStats {
-    return { viewers: this.viewers.size, engineConnected: false, bytesIn: 0, chunksOut: 0, bytesOut: 0, viewersEvicted: 0, resyncs: 0 };
+    return { viewers: this.viewers.size, engineConnected: false, bytesIn: 0, chunksOut: 0, bytesOut: 0, viewersEvicted: 0, resyncs: 0, splices: 0, gopCacheBytes: 0, gopCacheOverflows: 0 };
   }
 
   async close(): Promise<void> {
@@ -387,7 +387,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         return manager;
       },
     },
-    options.options,
+    // The watchdog needs bytes on the stream: suites that feed none turn it on themselves.
+    { outputWatchdogMs: 0, ...options.options },
   );
   director.subscribe((event) => events.push(event));
   const d = director;

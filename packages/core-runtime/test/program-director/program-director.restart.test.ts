@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { advance, closeAndAssertClean, createHarness, type Harness } from "./program-director.fixtures.js";
-import { RecordingSink, tsStream, waitUntil } from "../stream-hub/stream-hub.fixtures.js";
+import { RecordingSink, waitUntil } from "../stream-hub/stream-hub.fixtures.js";
+import { CcCounters, continuityErrors, parsePackets, programStream } from "../stream-hub/ts-program.fixtures.js";
 
 const T0 = 1_000_000;
 /** The first switch is issued 1.5 s after start (7 s preload lead − 5 s prefeed − 0.5 s margin). */
@@ -108,20 +109,24 @@ describe("ProgramDirector restart after a terminal failure", () => {
     expect(acquireTimes()).toEqual([T0]);
   });
 
-  it("a restarted engine's stream reaches the kept viewers from its first PAT", async () => {
+  it("a restarted engine's stream reaches the kept viewers spliced in at its keyframe", async () => {
     h = await createHarness({ connectStreams: true });
     h.engine.script("switchToLive", { kind: "rejected", code: "protocol_violation" });
     const sink = new RecordingSink();
     await h.director.tuneIn(1, { sink });
-    const before = tsStream(4, { patEvery: 2 });
+    const before = programStream(1, 8);
     h.engine.write(1, before);
     await waitUntil(() => sink.received().length === before.length, "first stream delivered");
     await advance(h.clock, FIRST_SWITCH + 1_000 - T0);
     await waitUntil(() => h.engine.streams.has(1) && h.director.channelSnapshots()[0]?.hub.engineConnected === true, "reconnected");
-    const after = tsStream(6, { patEvery: 3, patOffset: 1 });
+    // The new engine's counters start over; its first PAT/PMT + keyframe opens the splice.
+    const after = programStream(2, 8, new CcCounters());
     h.engine.write(1, after);
-    await waitUntil(() => sink.received().length === before.length + after.length - 188, "second stream delivered");
-    expect(sink.received().equals(Buffer.concat([before, after.subarray(188)]))).toBe(true);
+    // + a discontinuity marker before the PAT, the PMT and the first audio packet
+    await waitUntil(() => sink.received().length === before.length + after.length + 3 * 188, "second stream delivered");
+    const packets = parsePackets(sink.received());
+    expect(continuityErrors(packets)).toBe(0);
+    expect(packets.slice(8).filter((p) => p.discontinuity).length).toBe(4); // PAT, PMT, video, audio
     expect(h.eventsOf("engine-disconnected")).toEqual([{ type: "engine-disconnected", channel: 1, expected: true }]);
     expect(sink.writableEnded).toBe(false);
   });
