@@ -109,8 +109,14 @@ export function createAirPlayoutEngine(deps: AirPlayoutEngineDeps): PlayoutEngin
       ),
     detachStream: (params, options) =>
       call("DetachStream", params.channelId, (c, o) => c.detachStream({ channelId: params.channelId, force: params.force }, o), none, options),
-    stopChannel: (channelId, options) =>
-      call("StopChannel", channelId, (c, o) => c.stopChannel({ channelId }, o), none, options),
+    stopChannel: async (channelId, options) => {
+      // Spawn mode: the process is ended at release instead, at once (issue 12, item 5).
+      if (routing.endsEngineOnRelease === true && routing.clientFor(channelId) !== undefined) {
+        log.debug({ channel: channelId }, "StopChannel skipped: the engine process is ended at release");
+        return { ok: true, value: undefined };
+      }
+      return call("StopChannel", channelId, (c, o) => c.stopChannel({ channelId }, o), none, options);
+    },
     releaseChannel: (channelId, reason) => routing.release(channelId, reason),
   };
 }
