@@ -17,6 +17,8 @@ export class LaunchedEngine implements PoolMember {
   constructor(
     readonly process: EngineProcess,
     readonly client: AirClient,
+    /** Where output held for a channel goes if the engine ends before it gets one. */
+    readonly unusedLogFile: string | undefined,
   ) {}
 
   get pid(): number | undefined {
@@ -47,6 +49,8 @@ export interface LaunchOptions {
   readonly label: string;
   /** Where the output goes; undefined holds it (a pooled engine). */
   readonly logFile?: string;
+  /** With no `logFile`: where the held output goes if the engine ends before it is given a log. */
+  readonly unusedLogFile?: string;
   /** Aborting gives up the readiness wait and ends the process. */
   readonly signal?: AbortSignal;
   /** Called once the process exists, before it is ready. */
@@ -103,7 +107,7 @@ export class EngineLauncher {
     }
     const p = spawnEngineProcess({ label: launch.label, command: this.options.command, port, ...(launch.logFile === undefined ? {} : { logFile: launch.logFile }) });
     this.track(p);
-    const engine = new LaunchedEngine(p, createAirClient(p.address, this.options.clientOptions));
+    const engine = new LaunchedEngine(p, createAirClient(p.address, this.options.clientOptions), launch.unusedLogFile);
     launch.onSpawned?.(engine);
     const abort = new AbortController();
     const onAbort = (): void => abort.abort();
@@ -125,6 +129,10 @@ export class EngineLauncher {
     let ending = this.ends.get(engine);
     if (ending !== undefined) return ending;
     ending = (async () => {
+      const p = engine.process;
+      if (p.logFile === undefined && engine.unusedLogFile !== undefined) {
+        p.logTo(engine.unusedLogFile, `${label}: engine pid ${p.pid} ended unused (${reason}): ${p.commandLine}`);
+      }
       await engine.client.close().catch(() => undefined);
       const exit = await engine.process.terminate(this.options.killAfterMs);
       const fields = { engine: label, pid: engine.process.pid, reason, ...channelField(label) };

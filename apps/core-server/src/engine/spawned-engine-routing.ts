@@ -67,12 +67,10 @@ export function createSpawnedEngineRouting(options: SpawnedEngineRoutingOptions)
     poolSize > 0
       ? new EnginePool<LaunchedEngine>({
           size: poolSize,
-          start: (signal) => launcher.launch({ label: "pool", signal }).then((r) => (r.ok ? { ok: true, engine: r.engine } : { ok: false, message: r.failure.message })),
-          end: (engine, reason) => {
-            // Its output was held for a channel that never came: keep it in the pool's log.
-            if (engine.process.logFile === undefined) engine.process.logTo(poolLog, `pool: engine pid ${engine.process.pid} ended unused (${reason}): ${engine.process.commandLine}`);
-            return launcher.end(engine, reason, "pool");
-          },
+          // Output is held for the channel that will take the engine; unused, it goes to engine-pool.log.
+          start: (signal) =>
+            launcher.launch({ label: "pool", unusedLogFile: poolLog, signal }).then((r) => (r.ok ? { ok: true, engine: r.engine } : { ok: false, message: r.failure.message })),
+          end: (engine, reason) => launcher.end(engine, reason, "pool"),
           logger: log,
           ...(options.poolBackoffMs === undefined ? {} : { backoffMs: options.poolBackoffMs }),
         })
