@@ -6,7 +6,10 @@
  *
  * Engine: the embedded fake in its spawn form (one process per channel, like the real
  * engine) by default; the real engine in spawn mode when AIR_BINARY is set. Media: two
- * 65 s clips made once with ffmpeg under /tmp, played as 60 s items on two channels.
+ * clips played as 60 s items on two channels — the shipped sample clips (BENCH_MEDIA=sample,
+ * default; an engine pads past their end with black) or 65 s clips made once with ffmpeg
+ * under /tmp (BENCH_MEDIA=generated). A try without a keyframe within
+ * BENCH_KEYFRAME_TIMEOUT_MS (default 20000) is counted as failed and printed.
  *
  * Cases, each BENCH_TRIES times (default 20): cold tune-in (the channel has no session; the
  * engine pool is full), with `--engine-pool-size 1` and 0; late join (a second viewer
@@ -22,7 +25,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { writeBenchLineup } from "./tune-in/bench-lineup.js";
+import { writeBenchLineup, type BenchMedia } from "./tune-in/bench-lineup.js";
 import { tuneIn, type TunedViewer } from "./tune-in/bench-viewer.js";
 import { sleep, startServer, type BenchEngine, type ServerProcess } from "./tune-in/server-process.js";
 
@@ -30,7 +33,9 @@ const TRIES = Math.max(1, Number(process.env["BENCH_TRIES"] ?? 20) || 20);
 const MODES = (process.env["BENCH_START_MODES"] ?? "immediate,scheduled").split(",").map((m) => m.trim()).filter((m) => m.length > 0);
 const AIR_BINARY = process.env["AIR_BINARY"];
 const ENGINE: BenchEngine = AIR_BINARY ? { kind: "real", binary: AIR_BINARY } : { kind: "fake" };
-const KEYFRAME_TIMEOUT_MS = 30_000;
+const MEDIA: BenchMedia = process.env["BENCH_MEDIA"] === "generated" ? "generated" : "sample";
+/** A try with no keyframe by then counts as failed (printed), ms. */
+const KEYFRAME_TIMEOUT_MS = Math.max(1_000, Number(process.env["BENCH_KEYFRAME_TIMEOUT_MS"] ?? 20_000) || 20_000);
 const CASES = ["cold, pool 1", "cold, pool 0", "late join", "zap A→B", "re-tune A→A"] as const;
 type CaseName = (typeof CASES)[number];
 
@@ -119,6 +124,7 @@ async function retune(server: ServerProcess, s: Sample): Promise<void> {
 async function withServer(lineup: string, mode: string, poolSize: number, run: (server: ServerProcess) => Promise<void>): Promise<void> {
   const extraArgs = mode === "scheduled" ? [] : ["--session-start", mode];
   const server = await startServer({ engine: ENGINE, lineup, poolSize, extraArgs });
+  let failed = false;
   try {
     // Warm-up (not counted): the first tune-in also loads code paths and caches.
     await server.waitPoolFull();
@@ -126,10 +132,11 @@ async function withServer(lineup: string, mode: string, poolSize: number, run: (
     await server.waitIdle(1);
     await run(server);
   } catch (error) {
-    console.error(`[tune-in] ${mode}, pool ${poolSize}: ${(error as Error).message} (server log: ${server.logFile})`);
+    failed = true;
+    console.error(`[tune-in] ${mode}, pool ${poolSize}: ${(error as Error).message} (kept: ${server.logFile})`);
     throw error;
   } finally {
-    await server.stop();
+    await server.stop(failed);
   }
 }
 
@@ -144,7 +151,7 @@ const ms = (v: number | undefined): string => (v === undefined ? "—" : v >= 10
 function printTable(): void {
   const width = 34;
   console.log("");
-  console.log(`tune-in: request → first complete video keyframe; ${TRIES} tries per case; engine: ${ENGINE.kind === "fake" ? "fake (spawn form)" : `real (${AIR_BINARY})`}`);
+  console.log(`tune-in: request → first complete video keyframe; ${TRIES} tries per case; engine: ${ENGINE.kind === "fake" ? "fake (spawn form)" : `real (${AIR_BINARY})`}; media: ${MEDIA}`);
   console.log(`${"case".padEnd(16)}${MODES.map((m) => `${m}: p50 / p95 (ok/tries)`.padEnd(width)).join("")}`);
   for (const c of CASES) {
     const cells = MODES.map((mode) => {
@@ -170,7 +177,7 @@ function printTable(): void {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "rv-tune-in-"));
   try {
-    const lineup = writeBenchLineup(dir);
+    const lineup = writeBenchLineup(dir, MEDIA);
     for (const mode of MODES) {
       console.log(`[tune-in] start path "${mode}"${mode === "scheduled" ? " (no --session-start flag)" : ""}: cold, late join, zap, re-tune with pool 1 …`);
       await withServer(lineup, mode, 1, async (server) => {

@@ -22,8 +22,8 @@ export interface ServerProcess {
   waitIdle(n: number, timeoutMs?: number): Promise<void>;
   /** Waits until the engine pool is full (no-op without a pool); false if it did not fill in time. */
   waitPoolFull(timeoutMs?: number): Promise<boolean>;
-  /** SIGTERM, then SIGKILL after 20 s; removes the data dir. */
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after 20 s; removes the data dir unless `keep` (its logs tell what went wrong). */
+  stop(keep?: boolean): Promise<void>;
 }
 
 /**
@@ -99,12 +99,12 @@ export async function startServer(options: { engine: BenchEngine; lineup: string
         return match !== null && match[1] === match[2];
       }, timeoutMs);
     },
-    async stop() {
+    async stop(keep = false) {
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
       await exited;
       clearTimeout(timer);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keep) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
