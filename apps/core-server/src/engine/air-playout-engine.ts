@@ -25,6 +25,9 @@ export interface AirPlayoutEngineDeps {
  * {@link EngineOutcome} (AIR's two error styles — gRPC status for Start/Stop/UpdatePlan,
  * `success=false` + result code for the rest — map to `error` and `rejected`); nothing
  * throws. Each call's latency is recorded by method, and each failure by method and kind.
+ * When the routing ends the engine process at release (spawn), `stopChannel` answers OK
+ * without a call: the real engine's StopChannel can hang after a switch (AIR-CONTRACT.md),
+ * and ending the process releases everything it held.
  */
 export function createAirPlayoutEngine(deps: AirPlayoutEngineDeps): PlayoutEngine {
   const { routing, metrics } = deps;
@@ -111,7 +114,7 @@ export function createAirPlayoutEngine(deps: AirPlayoutEngineDeps): PlayoutEngin
       call("DetachStream", params.channelId, (c, o) => c.detachStream({ channelId: params.channelId, force: params.force }, o), none, options),
     stopChannel: async (channelId, options) => {
       // Spawn mode: the process is ended at release instead, at once (issue 12, item 5).
-      if (routing.endsEngineOnRelease === true && routing.clientFor(channelId) !== undefined) {
+      if (routing.endsEngineOnRelease === true) {
         log.debug({ channel: channelId }, "StopChannel skipped: the engine process is ended at release");
         return { ok: true, value: undefined };
       }

@@ -4,6 +4,7 @@ import type { EngineCallOptions, EngineOutcome, EngineReleaseReason } from "@ret
 import type { Logger } from "pino";
 import { EnginePool, type EnginePoolStatus } from "./engine-pool.js";
 import type { EngineCommand } from "./engine-process.js";
+import { localFailure } from "./engine-outcome.js";
 import type { ChannelEngineStatus, EngineRouting } from "./engine-routing.js";
 import { describeExit, EngineLauncher, type LaunchedEngine } from "./engine-launcher.js";
 
@@ -58,6 +59,7 @@ const OK: EngineOutcome = { ok: true, value: undefined };
 export function createSpawnedEngineRouting(options: SpawnedEngineRoutingOptions): SpawnedEngineRouting {
   const entries = new Map<number, Entry>();
   const acquiring = new Set<Promise<EngineOutcome>>();
+  let closed = false;
   const log = options.logger;
   const launcher = new EngineLauncher(options);
   const channelLog = (channelId: number): string => join(options.logDir, `engine-ch${channelId}.log`);
@@ -119,6 +121,7 @@ export function createSpawnedEngineRouting(options: SpawnedEngineRoutingOptions)
 
   return {
     acquire(channelId: number, callOptions?: EngineCallOptions): Promise<EngineOutcome> {
+      if (closed) return Promise.resolve(localFailure("unavailable", `no engine for channel ${channelId}: the engine routing is closed`));
       const existing = entries.get(channelId);
       if (existing !== undefined) return existing.ready;
       const pooled = takePooled(channelId);
@@ -155,6 +158,7 @@ export function createSpawnedEngineRouting(options: SpawnedEngineRoutingOptions)
     pool: () => pool?.status(),
     endingCount: () => launcher.endingCount,
     async close(): Promise<void> {
+      closed = true;
       const all = [...entries.entries()];
       entries.clear();
       for (const [channelId, entry] of all) {

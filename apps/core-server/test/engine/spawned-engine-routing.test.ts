@@ -84,6 +84,9 @@ describe("spawned engine routing (one fake-air process per channel)", () => {
     await r.close();
     expect(isAlive(pid)).toBe(false);
     expect(r.channels()).toEqual([]);
+    // A closed routing starts nothing more.
+    expect(await r.acquire(2)).toMatchObject({ ok: false, failure: { kind: "error", error: "unavailable" } });
+    expect(childPids()).toEqual([]);
   });
 
   it("releases at once: the old engine ends in the background, and a re-acquire never waits for it nor reuses its port", async () => {
