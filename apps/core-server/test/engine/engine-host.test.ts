@@ -2,11 +2,14 @@ import { createServer } from "node:net";
 import { createAirClient } from "@retrovue/air-client";
 import { startFakeAir } from "@retrovue/fake-air";
 import { systemClock } from "@retrovue/core-runtime";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createEngineHost, createServerMetrics, loadServerLineup, type EngineHost, type ServerConfig } from "../../src/index.js";
 import { isAlive } from "../support/processes.js";
 import { childPids, waitUntil } from "./engine-test-helpers.js";
 import { captureLogger, cleanupTempDirs, testConfig } from "../support/test-server.js";
+
+// Spawned engine processes on a loaded 2-core machine: generous bounds.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 
 const hosts: EngineHost[] = [];
 const after: Array<() => Promise<void>> = [];

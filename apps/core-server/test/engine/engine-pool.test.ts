@@ -1,10 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createSpawnedEngineRouting, EnginePool, embeddedFakeCommand, type SpawnedEngineRouting, type SpawnedEngineRoutingOptions } from "../../src/index.js";
 import { isAlive, shellScript } from "../support/processes.js";
 import { captureLogger, cleanupTempDirs, makeTempDir } from "../support/test-server.js";
 import { childPids, waitUntil } from "./engine-test-helpers.js";
+
+// Real engine processes on a loaded 2-core machine: generous bounds.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 
 const routings: SpawnedEngineRouting[] = [];
 
