@@ -71,6 +71,19 @@ async function attempt(s: Sample, what: () => Promise<TunedViewer>): Promise<Tun
   }
 }
 
+/** An untimed tune-in that sets a case up (a playing channel): up to 3 tries; undefined if none worked. */
+async function setUp(server: ServerProcess, channel: number, s: Sample): Promise<TunedViewer | undefined> {
+  for (let i = 0; i < 3; i++) {
+    try {
+      return await tuneIn(server.baseUrl, channel, KEYFRAME_TIMEOUT_MS);
+    } catch (error) {
+      s.failures.push(`set-up tune-in: ${(error as Error).message}`);
+      await server.waitIdle(channel);
+    }
+  }
+  return undefined;
+}
+
 async function cold(server: ServerProcess, s: Sample): Promise<void> {
   for (let i = 0; i < TRIES; i++) {
     await server.waitIdle(1);
@@ -82,7 +95,8 @@ async function cold(server: ServerProcess, s: Sample): Promise<void> {
 }
 
 async function lateJoin(server: ServerProcess, s: Sample): Promise<void> {
-  const host = await tuneIn(server.baseUrl, 1, KEYFRAME_TIMEOUT_MS);
+  const host = await setUp(server, 1, s);
+  if (host === undefined) return;
   for (let i = 0; i < TRIES; i++) {
     await sleep(300 + Math.random() * 1_000);
     const viewer = await attempt(s, () => tuneIn(server.baseUrl, 1, KEYFRAME_TIMEOUT_MS));
@@ -93,7 +107,7 @@ async function lateJoin(server: ServerProcess, s: Sample): Promise<void> {
 }
 
 async function zap(server: ServerProcess, s: Sample): Promise<void> {
-  let current = { channel: 1, viewer: await tuneIn(server.baseUrl, 1, KEYFRAME_TIMEOUT_MS) as TunedViewer | undefined };
+  let current = { channel: 1, viewer: await setUp(server, 1, s) };
   for (let i = 0; i < TRIES; i++) {
     const target = current.channel === 1 ? 2 : 1;
     await server.waitIdle(target);
@@ -109,7 +123,7 @@ async function zap(server: ServerProcess, s: Sample): Promise<void> {
 }
 
 async function retune(server: ServerProcess, s: Sample): Promise<void> {
-  let current: TunedViewer | undefined = await tuneIn(server.baseUrl, 1, KEYFRAME_TIMEOUT_MS);
+  let current = await setUp(server, 1, s);
   for (let i = 0; i < TRIES; i++) {
     await server.waitPoolFull();
     await sleep(300);
@@ -128,7 +142,11 @@ async function withServer(lineup: string, mode: string, poolSize: number, run: (
   try {
     // Warm-up (not counted): the first tune-in also loads code paths and caches.
     await server.waitPoolFull();
-    (await tuneIn(server.baseUrl, 1, KEYFRAME_TIMEOUT_MS)).leave();
+    const warm = await tuneIn(server.baseUrl, 1, KEYFRAME_TIMEOUT_MS).catch((error: unknown) => {
+      console.log(`[tune-in] warm-up tune-in failed (not counted): ${(error as Error).message}`);
+      return undefined;
+    });
+    warm?.leave();
     await server.waitIdle(1);
     await run(server);
   } catch (error) {
@@ -178,18 +196,21 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "rv-tune-in-"));
   try {
     const lineup = writeBenchLineup(dir, MEDIA);
+    let failed = false;
     for (const mode of MODES) {
       console.log(`[tune-in] start path "${mode}"${mode === "scheduled" ? " (no --session-start flag)" : ""}: cold, late join, zap, re-tune with pool 1 …`);
+      // A server that fails (does not start, a set-up that hangs) ends its runs; the table still prints.
       await withServer(lineup, mode, 1, async (server) => {
         await cold(server, sample("cold, pool 1", mode));
         await lateJoin(server, sample("late join", mode));
         await zap(server, sample("zap A→B", mode));
         await retune(server, sample("re-tune A→A", mode));
-      });
+      }).catch(() => (failed = true));
       console.log(`[tune-in] start path "${mode}": cold with pool 0 …`);
-      await withServer(lineup, mode, 0, (server) => cold(server, sample("cold, pool 0", mode)));
+      await withServer(lineup, mode, 0, (server) => cold(server, sample("cold, pool 0", mode))).catch(() => (failed = true));
     }
     printTable();
+    if (failed) process.exitCode = 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
