@@ -19,6 +19,7 @@ export type OptionKey =
   | "shutdownTimeoutMs"
   | "airMode" | "airAddress" | "airBinary" | "embeddedAir" | "engineCallTimeoutMs"
   | "engineReadyTimeoutMs" | "engineStopTimeoutMs" | "engineKillAfterMs"
+  | "enginePoolSize"
   | "maxSessionsPerOwner" | "maxStreamsPerSession" | "concurrencyPolicy" | "sessionIdleTimeoutMs"
   | "sessionMaxLifetimeMs" | "sessionMaxExtensionMs" | "sessionLifetimeCapMs" | "sessionSweepIntervalMs"
   | "maxTuners" | "teardownGraceMs" | "minPrefeedLeadMs" | "preloadLeadMs" | "switchLateToleranceMs"
@@ -52,6 +53,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   value("engineReadyTimeoutMs", "--engine-ready-timeout-ms", "AIR_READY_TIMEOUT_MS", "10000", "spawned engine must answer within"),
   value("engineStopTimeoutMs", "--engine-stop-timeout-ms", "AIR_STOP_TIMEOUT_MS", "3000", "StopChannel deadline at teardown"),
   value("engineKillAfterMs", "--engine-kill-after-ms", "AIR_KILL_AFTER_MS", "2000", "wait between SIGTERM and SIGKILL"),
+  value("enginePoolSize", "--engine-pool-size", "RETROVUE_ENGINE_POOL_SIZE", "1", "spawn modes: started, ready engine processes kept for the next tune-ins, 0-16 (0 = spawn on demand)"),
   value("maxSessionsPerOwner", "--max-sessions-per-owner", "RETROVUE_MAX_SESSIONS_PER_OWNER", "16", "live sessions one owner (by default one client address) may hold, 1-10000"),
   value("maxStreamsPerSession", "--max-streams-per-session", "RETROVUE_MAX_STREAMS_PER_SESSION", "2", "open streams per session"),
   value("concurrencyPolicy", "--concurrency-policy", "RETROVUE_CONCURRENCY_POLICY", "terminate", "terminate|reject (429) when a session exceeds its streams"),

@@ -201,6 +201,7 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
     readyTimeoutMs: r.int("engineReadyTimeoutMs", 10_000, 100, 300_000),
     stopTimeoutMs: r.int("engineStopTimeoutMs", 3_000, 100, 120_000),
     killAfterMs: r.int("engineKillAfterMs", 2_000, 100, 60_000),
+    poolSize: r.int("enginePoolSize", 1, 0, 16),
   };
 
   const http = {

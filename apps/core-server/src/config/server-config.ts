@@ -32,6 +32,8 @@ export interface AirConfig {
   readonly stopTimeoutMs: number;
   /** Spawn modes: wait between SIGTERM and SIGKILL, ms. Default 2000. */
   readonly killAfterMs: number;
+  /** Spawn modes: started, ready engine processes kept for the next tune-ins (0–16; 0 = none). Default 1. */
+  readonly poolSize: number;
 }
 
 export interface LimitsConfig {

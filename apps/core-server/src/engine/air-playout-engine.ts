@@ -27,6 +27,9 @@ export interface AirPlayoutEngineDeps {
  * throws. Each call's latency is recorded by method, and each failure by method and kind.
  * SwitchToLive carries `target_boundary_time_ms` as given, 0 included (the immediate switch of
  * a session start); NOT_READY comes back as its own outcome (`rejected`, code `not_ready`).
+ * When the routing ends the engine process at release (spawn), `stopChannel` answers OK
+ * without a call: the real engine's StopChannel can hang after a switch (AIR-CONTRACT.md),
+ * and ending the process releases everything it held.
  */
 export function createAirPlayoutEngine(deps: AirPlayoutEngineDeps): PlayoutEngine {
   const { routing, metrics } = deps;
@@ -115,8 +118,14 @@ export function createAirPlayoutEngine(deps: AirPlayoutEngineDeps): PlayoutEngin
       ),
     detachStream: (params, options) =>
       call("DetachStream", params.channelId, (c, o) => c.detachStream({ channelId: params.channelId, force: params.force }, o), none, options),
-    stopChannel: (channelId, options) =>
-      call("StopChannel", channelId, (c, o) => c.stopChannel({ channelId }, o), none, options),
+    stopChannel: async (channelId, options) => {
+      // Spawn mode: the process is ended at release instead, at once (issue 12, item 5).
+      if (routing.endsEngineOnRelease === true) {
+        log.debug({ channel: channelId }, "StopChannel skipped: the engine process is ended at release");
+        return { ok: true, value: undefined };
+      }
+      return call("StopChannel", channelId, (c, o) => c.stopChannel({ channelId }, o), none, options);
+    },
     releaseChannel: (channelId, reason) => routing.release(channelId, reason),
   };
 }

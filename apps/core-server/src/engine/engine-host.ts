@@ -10,7 +10,8 @@ import { createAirPlayoutEngine } from "./air-playout-engine.js";
 import type { EngineCommand } from "./engine-process.js";
 import { localFailure } from "./engine-outcome.js";
 import { createSharedEngineRouting, type ChannelEngineStatus, type EngineRouting } from "./engine-routing.js";
-import { createSpawnedEngineRouting } from "./spawned-engine-routing.js";
+import type { EnginePoolStatus } from "./engine-pool.js";
+import { createSpawnedEngineRouting, type SpawnedEngineRouting } from "./spawned-engine-routing.js";
 
 /**
  * The server component that provides AIR: starts (or connects to, or spawns) engines as
@@ -27,6 +28,10 @@ export interface EngineHost extends ServerComponent {
   channels(): readonly ChannelEngineStatus[];
   /** Embedded multi mode: the in-process fake (tests script faults on it). */
   readonly fakeAir: FakeAir | undefined;
+  /** Spawn modes with a pool: its counts (ready, starting); undefined otherwise. */
+  pool(): EnginePoolStatus | undefined;
+  /** Spawn modes: released engine processes still being ended in the background. */
+  endingCount(): number;
 }
 
 /** AirClient deadlines from the config: every call `callTimeoutMs`, StopChannel `stopTimeoutMs`. */
@@ -60,6 +65,7 @@ export function createEngineHost(context: ServerContext): EngineHost {
   const mode = air.mode === "embedded" ? `embedded (${air.embeddedForm})` : air.mode;
   const shared = air.mode === "connect" || (air.mode === "embedded" && air.embeddedForm === "multi");
   let routing: EngineRouting | undefined;
+  let spawned: SpawnedEngineRouting | undefined;
   let sharedClient: AirClient | undefined;
   let fakeAir: FakeAir | undefined;
 
@@ -68,6 +74,9 @@ export function createEngineHost(context: ServerContext): EngineHost {
     acquire: (channelId, options) =>
       routing?.acquire(channelId, options) ?? Promise.resolve(localFailure("unavailable", "the engine host is not started")),
     clientFor: (channelId) => routing?.clientFor(channelId),
+    get endsEngineOnRelease() {
+      return routing?.endsEngineOnRelease;
+    },
     release: (channelId, reason) => routing?.release(channelId, reason) ?? Promise.resolve(),
     channels: () => routing?.channels() ?? [],
     close: () => routing?.close() ?? Promise.resolve(),
@@ -101,15 +110,17 @@ export function createEngineHost(context: ServerContext): EngineHost {
       const cli = command.args[0] ?? "";
       if (!existsSync(cli)) throw new Error(`the fake AIR is not built (${cli} is missing): run pnpm build`);
     }
-    routing = createSpawnedEngineRouting({
+    spawned = createSpawnedEngineRouting({
       command,
       logDir: config.logDir,
       readyTimeoutMs: air.readyTimeoutMs,
       killAfterMs: air.killAfterMs,
       clientOptions,
       logger: log,
+      poolSize: air.poolSize,
     });
-    log.info({ mode, command: command.command, args: command.args }, "engines will be spawned per channel");
+    routing = spawned;
+    log.info({ mode, command: command.command, args: command.args, poolSize: air.poolSize }, "engines will be spawned per channel");
   }
 
   return {
@@ -123,11 +134,17 @@ export function createEngineHost(context: ServerContext): EngineHost {
       return fakeAir;
     },
     channels: () => lateRouting.channels(),
+    pool: () => spawned?.pool(),
+    endingCount: () => spawned?.endingCount() ?? 0,
     readiness: {
       name: "engine",
       async check() {
         if (routing === undefined) return { ok: false, detail: "not started" };
-        if (sharedClient === undefined) return { ok: true, detail: `${mode}: ${routing.channels().length} engine process(es)` };
+        if (sharedClient === undefined) {
+          const pool = spawned?.pool();
+          const pooled = pool === undefined ? "" : `, pool ${pool.ready}/${pool.size} ready`;
+          return { ok: true, detail: `${mode}: ${routing.channels().length} engine process(es)${pooled}` };
+        }
         const version = await sharedClient.getVersion({ timeoutMs: 1_000 });
         return version.ok
           ? { ok: true, detail: `${mode}: engine ${version.value.version} at ${sharedClient.address}` }
@@ -139,6 +156,7 @@ export function createEngineHost(context: ServerContext): EngineHost {
       await lateRouting.close();
       await fakeAir?.stop();
       routing = undefined;
+      spawned = undefined;
     },
   };
 }

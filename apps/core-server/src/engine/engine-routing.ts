@@ -20,7 +20,12 @@ export interface EngineRouting {
   acquire(channelId: number, options?: EngineCallOptions): Promise<EngineOutcome>;
   /** The client for the channel, or undefined when it has no engine (spawn mode, not acquired). */
   clientFor(channelId: number): AirClient | undefined;
-  /** Gives the channel's engine back (spawn: ends the process). Bounded; never rejects. */
+  /**
+   * True when `release` ends the channel's engine process (spawn): teardown then skips
+   * StopChannel, which the real engine can hang on after a switch (AIR-CONTRACT.md).
+   */
+  readonly endsEngineOnRelease?: boolean;
+  /** Gives the channel's engine back (spawn: ends the process, in the background). Bounded; never rejects. */
   release(channelId: number, reason: EngineReleaseReason): Promise<void>;
   /** Engines in use, for the admin API. */
   channels(): readonly ChannelEngineStatus[];

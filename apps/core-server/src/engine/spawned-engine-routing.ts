@@ -1,159 +1,172 @@
 import { join } from "node:path";
-import { checkAirApiVersion, createAirClient, type AirClient, type AirClientOptionsInit } from "@retrovue/air-client";
+import type { AirClientOptionsInit } from "@retrovue/air-client";
 import type { EngineCallOptions, EngineOutcome, EngineReleaseReason } from "@retrovue/core-runtime";
 import type { Logger } from "pino";
-import { spawnEngineProcess, type EngineCommand, type EngineExit, type EngineProcess } from "./engine-process.js";
-import { localFailure, toEngineFailure } from "./engine-outcome.js";
+import { EnginePool, type EnginePoolStatus } from "./engine-pool.js";
+import type { EngineCommand } from "./engine-process.js";
+import { localFailure } from "./engine-outcome.js";
 import type { ChannelEngineStatus, EngineRouting } from "./engine-routing.js";
-import { findFreePort } from "./free-port.js";
+import { describeExit, EngineLauncher, type LaunchedEngine } from "./engine-launcher.js";
+
+export { describeExit } from "./engine-launcher.js";
 
 /** Options of {@link createSpawnedEngineRouting}. */
 export interface SpawnedEngineRoutingOptions {
   readonly command: EngineCommand;
-  /** Per-channel logs go to `<logDir>/engine-ch<N>.log`. */
+  /** Per-channel logs go to `<logDir>/engine-ch<N>.log`; pooled engines not yet given out, to `engine-pool.log`. */
   readonly logDir: string;
   /** A new engine must answer GetVersion within this, ms. */
   readonly readyTimeoutMs: number;
   /** Wait between SIGTERM and SIGKILL (and after SIGKILL), ms. */
   readonly killAfterMs: number;
-  /** Options of each channel's AirClient (deadlines). */
+  /** Options of each engine's AirClient (deadlines). */
   readonly clientOptions?: AirClientOptionsInit;
   readonly logger: Logger;
+  /** Started, ready engines kept for the next tune-ins, 0–16. Default 0 (spawn on demand). */
+  readonly poolSize?: number;
+  /** The pool's waits after consecutive failures, ms (see EnginePool). */
+  readonly poolBackoffMs?: readonly number[];
+}
+
+/** Spawn-mode routing: the {@link EngineRouting} plus the pool's state. */
+export interface SpawnedEngineRouting extends EngineRouting {
+  /** The pool's counts; undefined when the pool is off (size 0). */
+  pool(): EnginePoolStatus | undefined;
+  /** Engine processes being ended in the background (released, not yet gone). */
+  endingCount(): number;
 }
 
 interface Entry {
-  readonly process: EngineProcess;
-  readonly client: AirClient;
-  /** Aborts the readiness wait (release during acquire, or the process died). */
+  /** Set once the process is spawned (a pooled engine: at once). */
+  engine: LaunchedEngine | undefined;
+  /** Aborts the readiness wait (release during acquire). */
   readonly abort: AbortController;
-  readonly ready: Promise<EngineOutcome>;
-  released: boolean;
+  ready: Promise<EngineOutcome>;
 }
 
-/** `exit` as words for messages: "exited with code 1", "was killed by SIGKILL", "could not start: ENOENT". */
-export function describeExit(exit: EngineExit): string {
-  if (exit.error !== undefined) return `could not start: ${exit.error.message}`;
-  return exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-}
+const OK: EngineOutcome = { ok: true, value: undefined };
 
 /**
- * Spawn mode (AIR-CONTRACT.md: one channel per engine process): `acquire` starts
- * `<command> --address 127.0.0.1:<free port>` for the channel, tracked from the spawn, and
- * waits until it answers GetVersion with API major 1; a start that fails ends the process
- * before reporting. `release` closes the client and ends the process (SIGTERM, then
- * SIGKILL after `killAfterMs`). If the server process itself exits, every engine still
- * running is killed so none outlives it.
+ * Spawn mode (AIR-CONTRACT.md: one channel per engine process). `acquire` takes a ready
+ * engine from the pool when one is there, else starts `<command> --address
+ * 127.0.0.1:<free port>` and waits until it answers GetVersion with API major 1; a start
+ * that fails ends the process before reporting. `release` is fast: the channel forgets its
+ * engine at once and the process is ended in the background (the client closes, SIGTERM,
+ * SIGKILL after `killAfterMs`), so a re-tune or a zap never waits for an old engine; its
+ * port is not handed to another engine until it is gone. `close` empties the pool and
+ * waits until every engine has ended.
  */
-export function createSpawnedEngineRouting(options: SpawnedEngineRoutingOptions): EngineRouting {
+export function createSpawnedEngineRouting(options: SpawnedEngineRoutingOptions): SpawnedEngineRouting {
   const entries = new Map<number, Entry>();
-  const live = new Set<EngineProcess>();
+  const acquiring = new Set<Promise<EngineOutcome>>();
+  let closed = false;
   const log = options.logger;
+  const launcher = new EngineLauncher(options);
+  const channelLog = (channelId: number): string => join(options.logDir, `engine-ch${channelId}.log`);
+  const poolLog = join(options.logDir, "engine-pool.log");
+  const poolSize = options.poolSize ?? 0;
+  const pool =
+    poolSize > 0
+      ? new EnginePool<LaunchedEngine>({
+          size: poolSize,
+          // Output is held for the channel that will take the engine; unused, it goes to engine-pool.log.
+          start: (signal) =>
+            launcher.launch({ label: "pool", unusedLogFile: poolLog, signal }).then((r) => (r.ok ? { ok: true, engine: r.engine } : { ok: false, message: r.failure.message })),
+          end: (engine, reason) => launcher.end(engine, reason, "pool"),
+          logger: log,
+          ...(options.poolBackoffMs === undefined ? {} : { backoffMs: options.poolBackoffMs }),
+        })
+      : undefined;
+  pool?.fill();
 
-  // Last resort on exit paths that skip close() (an uncaught exception): no orphan engines.
-  const killAll = (): void => {
-    for (const p of live) {
-      if (p.pid === undefined || p.exit !== undefined) continue;
-      try {
-        process.kill(p.pid, "SIGKILL");
-      } catch {
-        // Already gone.
-      }
-    }
-  };
-  let hooked = false;
-  const track = (p: EngineProcess): void => {
-    live.add(p);
-    if (!hooked) {
-      process.on("exit", killAll);
-      hooked = true;
-    }
-    void p.exited.then(() => {
-      live.delete(p);
-      if (live.size === 0 && hooked) {
-        process.off("exit", killAll);
-        hooked = false;
+  function watch(channelId: number, entry: Entry, engine: LaunchedEngine): void {
+    void engine.process.exited.then((exit) => {
+      if (entries.get(channelId) === entry) {
+        log.warn({ channel: channelId, pid: engine.process.pid, exit: describeExit(exit), logFile: engine.process.logFile }, "engine process exited unexpectedly");
       }
     });
-  };
-
-  async function start(channelId: number, entry: Omit<Entry, "ready" | "released">, signal?: AbortSignal): Promise<EngineOutcome> {
-    const { process: engine, client, abort } = entry;
-    const onCallerAbort = (): void => abort.abort();
-    signal?.addEventListener("abort", onCallerAbort, { once: true });
-    void engine.exited.then(() => abort.abort());
-    try {
-      const ready = await client.waitForReady({ totalTimeoutMs: options.readyTimeoutMs, signal: abort.signal });
-      if (engine.exit !== undefined) {
-        return localFailure("unavailable", `engine for channel ${channelId} ${describeExit(engine.exit)} before it answered (log: ${engine.logFile})`);
-      }
-      if (!ready.ok) return { ok: false, failure: toEngineFailure(ready) };
-      const version = checkAirApiVersion(ready.value.version);
-      if (version instanceof Error) return localFailure("unknown", version.message);
-      log.info({ channel: channelId, pid: engine.pid, address: engine.address, version: version.version }, "engine process ready");
-      return { ok: true, value: undefined };
-    } finally {
-      signal?.removeEventListener("abort", onCallerAbort);
-    }
   }
 
-  async function end(channelId: number, entry: Entry, reason: string): Promise<void> {
-    entry.released = true;
-    entry.abort.abort();
-    await entry.client.close();
-    // A hung engine (output watchdog) is killed at once: SIGTERM would wait out killAfterMs.
-    const exit = await entry.process.terminate(options.killAfterMs, reason === "engine_hung");
-    if (exit === undefined) log.error({ channel: channelId, pid: entry.process.pid, reason }, "engine process did not end after SIGKILL");
-    else log.info({ channel: channelId, pid: entry.process.pid, reason, exit: describeExit(exit) }, "engine process ended");
+  function takePooled(channelId: number): EngineOutcome | undefined {
+    const engine = pool?.take();
+    if (engine === undefined) return undefined;
+    const { process: p } = engine;
+    p.logTo(channelLog(channelId), `channel ${channelId}: pooled engine pid ${p.pid}, ready before the tune-in: ${p.commandLine}`);
+    const entry: Entry = { engine, abort: new AbortController(), ready: Promise.resolve(OK) };
+    entries.set(channelId, entry);
+    watch(channelId, entry, engine);
+    log.info({ channel: channelId, pid: p.pid, address: p.address, pool: pool?.status() }, "engine process taken from the pool");
+    return OK;
+  }
+
+  async function spawnFor(channelId: number, entry: Entry, callOptions?: EngineCallOptions): Promise<EngineOutcome> {
+    const onCallerAbort = (): void => entry.abort.abort();
+    callOptions?.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    try {
+      const launched = await launcher.launch({
+        label: `channel ${channelId}`,
+        logFile: channelLog(channelId),
+        signal: entry.abort.signal,
+        onSpawned: (engine) => {
+          entry.engine = engine;
+          watch(channelId, entry, engine);
+        },
+      });
+      if (entries.get(channelId) === entry && !launched.ok) entries.delete(channelId);
+      return launched.ok ? OK : { ok: false, failure: launched.failure };
+    } finally {
+      callOptions?.signal?.removeEventListener("abort", onCallerAbort);
+    }
   }
 
   return {
-    async acquire(channelId: number, callOptions?: EngineCallOptions): Promise<EngineOutcome> {
+    acquire(channelId: number, callOptions?: EngineCallOptions): Promise<EngineOutcome> {
+      if (closed) return Promise.resolve(localFailure("unavailable", `no engine for channel ${channelId}: the engine routing is closed`));
       const existing = entries.get(channelId);
       if (existing !== undefined) return existing.ready;
-      let port: number;
-      try {
-        port = await findFreePort();
-      } catch (error) {
-        return localFailure("unavailable", `no free loopback port for channel ${channelId}: ${(error as Error).message}`);
-      }
-      const engine = spawnEngineProcess({
-        channelId,
-        command: options.command,
-        port,
-        logFile: join(options.logDir, `engine-ch${channelId}.log`),
-      });
-      track(engine);
-      const client = createAirClient(engine.address, options.clientOptions);
-      const partial = { process: engine, client, abort: new AbortController() };
-      const entry: Entry = { ...partial, released: false, ready: start(channelId, partial, callOptions?.signal) };
+      const pooled = takePooled(channelId);
+      if (pooled !== undefined) return Promise.resolve(pooled);
+      const entry: Entry = { engine: undefined, abort: new AbortController(), ready: Promise.resolve(OK) };
       entries.set(channelId, entry);
-      void engine.exited.then((exit) => {
-        if (!entry.released) log.warn({ channel: channelId, pid: engine.pid, exit: describeExit(exit), logFile: engine.logFile }, "engine process exited unexpectedly");
-      });
-      const outcome = await entry.ready;
-      if (!outcome.ok && entries.get(channelId) === entry) {
-        // A failed start never leaves the process running (or the channel marked as served).
-        entries.delete(channelId);
-        await end(channelId, entry, "start_failed");
-      }
-      return outcome;
+      const ready = spawnFor(channelId, entry, callOptions);
+      entry.ready = ready;
+      acquiring.add(ready);
+      void ready.finally(() => acquiring.delete(ready));
+      return ready;
     },
-    clientFor: (channelId) => entries.get(channelId)?.client,
+    clientFor: (channelId) => entries.get(channelId)?.engine?.client,
+    endsEngineOnRelease: true,
     async release(channelId: number, reason: EngineReleaseReason): Promise<void> {
       const entry = entries.get(channelId);
       if (entry === undefined) return;
       entries.delete(channelId);
-      await end(channelId, entry, reason);
+      // A start still waiting for readiness ends its own process once aborted.
+      entry.abort.abort();
+      if (entry.engine !== undefined) void launcher.end(entry.engine, reason, `channel ${channelId}`);
     },
     channels(): readonly ChannelEngineStatus[] {
       return [...entries.entries()]
+        .filter((pair): pair is [number, Entry & { engine: LaunchedEngine }] => pair[1].engine !== undefined)
         .sort(([a], [b]) => a - b)
-        .map(([channelId, e]) => ({ channelId, address: e.process.address, logFile: e.process.logFile, ...(e.process.pid === undefined ? {} : { pid: e.process.pid }) }));
+        .map(([channelId, e]) => ({
+          channelId,
+          address: e.engine.process.address,
+          ...(e.engine.process.logFile === undefined ? {} : { logFile: e.engine.process.logFile }),
+          ...(e.engine.process.pid === undefined ? {} : { pid: e.engine.process.pid }),
+        }));
     },
+    pool: () => pool?.status(),
+    endingCount: () => launcher.endingCount,
     async close(): Promise<void> {
+      closed = true;
       const all = [...entries.entries()];
       entries.clear();
-      await Promise.all(all.map(([channelId, entry]) => end(channelId, entry, "shutdown")));
+      for (const [channelId, entry] of all) {
+        entry.abort.abort();
+        if (entry.engine !== undefined) void launcher.end(entry.engine, "shutdown", `channel ${channelId}`);
+      }
+      await Promise.all([pool?.close(), ...acquiring]);
+      await launcher.whenAllEnded();
     },
   };
 }

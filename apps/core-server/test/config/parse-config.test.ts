@@ -266,6 +266,16 @@ describe("parseConfig", () => {
     expect(error.problems.map((p) => p.option)).toEqual(["--session-start / RETROVUE_SESSION_START"]);
   });
 
+  it("reads the engine pool size (default 1, 0 turns it off, 0-16)", () => {
+    const cwd = makeTempDir();
+    expect(parseConfig({ argv: [], env: {}, cwd }).air.poolSize).toBe(1);
+    expect(parseConfig({ argv: ["--engine-pool-size", "0"], env: { RETROVUE_ENGINE_POOL_SIZE: "3" }, cwd }).air.poolSize).toBe(0);
+    expect(parseConfig({ argv: [], env: { RETROVUE_ENGINE_POOL_SIZE: "16" }, cwd }).air.poolSize).toBe(16);
+    expect(configErrorOf(() => parseConfig({ argv: ["--engine-pool-size", "17"], env: {}, cwd })).problems).toEqual([
+      { option: "--engine-pool-size / RETROVUE_ENGINE_POOL_SIZE", message: 'must be an integer from 0 to 16, got "17"' },
+    ]);
+  });
+
   it("accepts a lineup path that exists", () => {
     const cwd = makeTempDir();
     mkdirSync(join(cwd, "lineups"));

@@ -1,7 +1,8 @@
 // Spawn mode end to end, with the fake in single-channel mode like the real engine: each
-// channel gets its own engine process; teardown ends it; a StopChannel that hangs still
-// ends with the process gone within the bound (StopChannel deadline + SIGTERM/SIGKILL
-// wait); a start that fails leaves no process behind, and the next tune-in starts afresh.
+// channel gets its own engine process; teardown ends it without StopChannel (which the real
+// engine can hang on), even when StopChannel would hang; a start that fails leaves no
+// process behind, and the next tune-in starts afresh. These run with the engine pool off
+// (on-demand spawn); the pool and the fast release have spawn-mode-engine-pool.test.ts.
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -18,7 +19,7 @@ afterEach(assertNothingLeaks);
 
 const STOP_TIMEOUT_MS = 600;
 const KILL_AFTER_MS = 500;
-const SPAWN_FLAGS = ["--engine-stop-timeout-ms", String(STOP_TIMEOUT_MS), "--engine-kill-after-ms", String(KILL_AFTER_MS), "--engine-ready-timeout-ms", "3000"];
+const SPAWN_FLAGS = ["--engine-stop-timeout-ms", String(STOP_TIMEOUT_MS), "--engine-kill-after-ms", String(KILL_AFTER_MS), "--engine-ready-timeout-ms", "3000", "--engine-pool-size", "0"];
 
 describe("spawn mode: one engine process per channel (server + fake AIR in single-channel mode)", () => {
   it("gives each channel its own engine process, which sees only its channel and is gone after teardown", async () => {
@@ -58,9 +59,9 @@ describe("spawn mode: one engine process per channel (server + fake AIR in singl
     console.info(`[spawn] engine process of channel 1 gone ${goneAfterMs} ms after its last viewer left`);
   });
 
-  it("a StopChannel that hangs still ends with the engine process gone within the bound", async () => {
+  it("teardown is DetachStream then the end of the process: StopChannel (scripted to hang) is never sent", async () => {
     const binary = writeFakeEngineBinary(shortTempDir(), { minPrefeedLeadMs: TIMING.minPrefeedLeadMs });
-    const s = await startScenario({ spawnBinary: binary, argv: SPAWN_FLAGS });
+    const s = await startScenario({ spawnBinary: binary, argv: SPAWN_FLAGS, logLevel: "debug" });
     const viewer = await s.tune(1);
     expect(viewer.status).toBe(200);
     await s.waitChannel(1, (c) => c.boundaryState === "LIVE", "LIVE");
@@ -69,22 +70,21 @@ describe("spawn mode: one engine process per channel (server + fake AIR in singl
     await engine.script("StopChannel", { hang: true });
     const leftAtMs = Date.now();
     viewer.leave();
-    // The engine saw the teardown (its StopChannel hangs) ...
-    const t = await waitFor(async () => {
-      const timeline = new Timeline(await engine.calls(), 1);
-      return timeline.first("StopChannel", leftAtMs) !== undefined ? timeline : undefined;
-    }, { what: "StopChannel at the engine" });
-    expect(t.since(leftAtMs).map((c) => c.method)).toEqual(["DetachStream", "StopChannel"]);
-    expect(t.first("StopChannel", leftAtMs)!.outcome?.kind).toBe("hung");
-    // ... and its process is gone within StopChannel's deadline + the SIGTERM→SIGKILL wait.
-    const boundMs = STOP_TIMEOUT_MS + 2 * KILL_AFTER_MS + TIMING.atOnceMs;
+    // The process is gone within the SIGTERM→SIGKILL wait: no StopChannel deadline on the path.
+    const boundMs = 2 * KILL_AFTER_MS + TIMING.atOnceMs;
     await waitFor(() => !pidAlive(pid), { what: `engine ${pid} to exit`, timeoutMs: boundMs });
     const goneAfterMs = Date.now() - leftAtMs;
-    expect(goneAfterMs).toBeGreaterThanOrEqual(STOP_TIMEOUT_MS);
     await s.waitIdle();
     const ended = s.server.logs.find((l) => l["msg"] === "engine process ended" && l["pid"] === pid);
-    expect(ended?.["reason"]).toBe("stop_timed_out");
-    console.info(`[spawn] hung StopChannel: engine process gone ${goneAfterMs} ms after the leave (bound ${boundMs} ms)`);
+    expect(ended?.["reason"]).toBe("stopped");
+    const completed = s.server.logs.find((l) => l["msg"] === "teardown complete" && l["channel"] === 1);
+    expect(completed?.["stop"]).toBe("stopped");
+    // The engine's own record died with it; the server's debug log says what went out.
+    const sent = s.server.logs.filter((l) => l["msg"] === "engine call" || l["msg"] === "engine call failed").map((l) => l["method"]);
+    expect(sent).toContain("DetachStream");
+    expect(sent).not.toContain("StopChannel");
+    expect(s.server.logsMatching("StopChannel skipped").length).toBe(1);
+    console.info(`[spawn] teardown without StopChannel: engine process gone ${goneAfterMs} ms after the leave (bound ${boundMs} ms)`);
   });
 
   it("a start that fails after the engine is up (API 2.0.0) leaves no process; the next tune-in starts afresh", async () => {

@@ -3,10 +3,14 @@ import { join } from "node:path";
 import { createAirClient } from "@retrovue/air-client";
 import { startFakeAir } from "@retrovue/fake-air";
 import { systemClock } from "@retrovue/core-runtime";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createEngineHost, createServerMetrics, loadServerLineup, sampleLineupPath, type EngineHost, type ServerConfig } from "../../src/index.js";
 import { isAlive } from "../support/processes.js";
+import { childPids, waitUntil } from "./engine-test-helpers.js";
 import { captureLogger, cleanupTempDirs, testConfig } from "../support/test-server.js";
+
+// Spawned engine processes on a loaded 2-core machine: generous bounds.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 
 const hosts: EngineHost[] = [];
 const after: Array<() => Promise<void>> = [];
@@ -91,9 +95,23 @@ describe("engine host", () => {
     const [channel] = h.channels();
     expect(channel?.channelId).toBe(2);
     expect(isAlive(channel?.pid)).toBe(true);
-    expect(await h.readiness?.check()).toEqual({ ok: true, detail: "embedded (spawn): 1 engine process(es)" });
+    // The default pool (1) refills behind the taken engine.
+    await waitUntil(() => h.pool()?.ready === 1, "the pool to refill");
+    expect(await h.readiness?.check()).toEqual({ ok: true, detail: "embedded (spawn): 1 engine process(es), pool 1/1 ready" });
+    // StopChannel is not sent in spawn mode: the process is ended at release.
+    expect(await h.engine.stopChannel(2)).toEqual({ ok: true, value: undefined });
     await h.engine.releaseChannel(2, "stopped");
-    expect(isAlive(channel?.pid)).toBe(false);
     expect(h.channels()).toEqual([]);
+    await waitUntil(() => !isAlive(channel?.pid), "the released engine to exit");
+    await h.close();
+    expect(childPids()).toEqual([]);
+  });
+
+  it("embedded (spawn) with --engine-pool-size 0: no engine runs before a tune-in", async () => {
+    const h = host(testConfig(["--embedded-air", "spawn", "--engine-pool-size", "0"]));
+    await h.start?.();
+    expect(h.pool()).toBeUndefined();
+    expect(await h.readiness?.check()).toEqual({ ok: true, detail: "embedded (spawn): 0 engine process(es)" });
+    expect(childPids()).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ afterEach(async () => {
 function spawnScript(body: string, port = 1234): { engine: EngineProcess; logFile: string } {
   const dir = makeTempDir();
   const logFile = join(dir, "logs", "engine-ch7.log");
-  const engine = spawnEngineProcess({ channelId: 7, command: { command: shellScript(dir, "engine", body), args: ["--flag"] }, port, logFile });
+  const engine = spawnEngineProcess({ label: "channel 7", command: { command: shellScript(dir, "engine", body), args: ["--flag"] }, port, logFile });
   spawned.push(engine);
   return { engine, logFile };
 }
@@ -36,7 +36,7 @@ describe("spawnEngineProcess", () => {
 
   it("reports a binary that cannot start as an exit with the error, and nothing to terminate", async () => {
     const engine = spawnEngineProcess({
-      channelId: 1,
+      label: "channel 1",
       command: { command: join(makeTempDir(), "no-such-engine"), args: [] },
       port: 1,
       logFile: join(makeTempDir(), "engine-ch1.log"),
@@ -63,5 +63,20 @@ describe("spawnEngineProcess", () => {
     expect(exit).toEqual({ code: null, signal: "SIGKILL" });
     expect(isAlive(engine.pid)).toBe(false);
     expect(readFileSync(logFile, "utf8")).toContain("got TERM");
+  });
+
+  it("holds the output of an engine whose log is not named yet, then writes it after the header of the file it is given", async () => {
+    const dir = makeTempDir();
+    const engine = spawnEngineProcess({ label: "pool", command: { command: shellScript(dir, "engine", 'echo "started on $2"; while :; do sleep 0.05; done'), args: [] }, port: 2345 });
+    spawned.push(engine);
+    expect(engine.logFile).toBeUndefined();
+    // Give the script time to print while nobody has named a file.
+    await new Promise((r) => setTimeout(r, 300));
+    const logFile = join(dir, "logs", "engine-ch9.log");
+    engine.logTo(logFile, "channel 9: taken from the pool");
+    expect(engine.logFile).toBe(logFile);
+    const log = readFileSync(logFile, "utf8");
+    expect(log).toMatch(/^--- \d{4}-\d\d-\d\dT\S+ channel 9: taken from the pool\nstarted on 127\.0\.0\.1:2345\n$/);
+    expect(await engine.terminate(1_000)).toEqual({ code: null, signal: "SIGTERM" });
   });
 });

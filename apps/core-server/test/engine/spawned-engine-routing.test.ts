@@ -1,9 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { createSpawnedEngineRouting, embeddedFakeCommand, type EngineRouting } from "../../src/index.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createSpawnedEngineRouting, embeddedFakeCommand, type EngineRouting, type SpawnedEngineRoutingOptions } from "../../src/index.js";
 import { isAlive, shellScript } from "../support/processes.js";
+import { childPids, waitUntil } from "./engine-test-helpers.js";
 import { captureLogger, cleanupTempDirs, makeTempDir } from "../support/test-server.js";
+
+// Real engine processes on a loaded 2-core machine: generous bounds.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 
 const routings: EngineRouting[] = [];
 
@@ -12,13 +16,14 @@ afterEach(async () => {
   const pids = all.flatMap((r) => r.channels().map((c) => c.pid));
   await Promise.all(all.map((r) => r.close()));
   for (const pid of pids) expect(isAlive(pid)).toBe(false);
+  expect(childPids()).toEqual([]);
   cleanupTempDirs();
 });
 
-function routing(command = embeddedFakeCommand(1000), readyTimeoutMs = 10_000) {
+function routing(command = embeddedFakeCommand(1000), readyTimeoutMs = 10_000, extra: Partial<SpawnedEngineRoutingOptions> = {}) {
   const logDir = makeTempDir();
   const { logger, lines } = captureLogger();
-  const r = createSpawnedEngineRouting({ command, logDir, readyTimeoutMs, killAfterMs: 500, logger });
+  const r = createSpawnedEngineRouting({ command, logDir, readyTimeoutMs, killAfterMs: 500, logger, ...extra });
   routings.push(r);
   return { routing: r, logDir, lines };
 }
@@ -45,9 +50,10 @@ describe("spawned engine routing (one fake-air process per channel)", () => {
     expect(r.channels()[0]?.pid).toBe(channels[0]?.pid);
 
     await r.release(1, "stopped");
-    expect(isAlive(channels[0]?.pid)).toBe(false);
+    // The channel forgets its engine at once; the process ends in the background.
     expect(r.clientFor(1)).toBeUndefined();
     expect(r.channels().map((c) => c.channelId)).toEqual([2]);
+    await waitUntil(() => !isAlive(channels[0]?.pid), "the released engine to exit");
   });
 
   it("reports an engine that exits before answering, pointing at its log, and keeps nothing", async () => {
@@ -81,5 +87,47 @@ describe("spawned engine routing (one fake-air process per channel)", () => {
     await r.close();
     expect(isAlive(pid)).toBe(false);
     expect(r.channels()).toEqual([]);
+    // A closed routing starts nothing more.
+    expect(await r.acquire(2)).toMatchObject({ ok: false, failure: { kind: "error", error: "unavailable" } });
+    expect(childPids()).toEqual([]);
+  });
+
+  it("releases at once: the old engine ends in the background, and a re-acquire never waits for it nor reuses its port", async () => {
+    // An engine that ignores SIGTERM, so its end takes the whole SIGTERM→SIGKILL wait.
+    const base = embeddedFakeCommand(1000);
+    const stubborn = { command: base.command, args: ["--import", "data:text/javascript,process.on('SIGTERM',()=>{})", ...base.args] };
+    const killAfterMs = 1_500;
+    const { routing: r, lines } = routing(stubborn, 10_000, { killAfterMs });
+    expect(await r.acquire(1)).toEqual({ ok: true, value: undefined });
+    const old = r.channels()[0]!;
+    const releasedAt = performance.now();
+    await r.release(1, "stopped");
+    const releaseMs = performance.now() - releasedAt;
+    // Release did not wait for the process to die: it is still there, ignoring SIGTERM.
+    expect(isAlive(old.pid)).toBe(true);
+    expect(r.endingCount()).toBe(1);
+    // Re-tune the same channel while the old engine is still being ended.
+    expect(await r.acquire(1)).toEqual({ ok: true, value: undefined });
+    const fresh = r.channels()[0]!;
+    expect(fresh.pid).not.toBe(old.pid);
+    expect(fresh.address).not.toBe(old.address);
+    expect(isAlive(old.pid)).toBe(true);
+    await waitUntil(() => !isAlive(old.pid), "the old engine to be killed", 4 * killAfterMs + 5_000);
+    const ended = lines.find((l) => l.msg === "engine process ended" && l.pid === old.pid);
+    expect(ended).toMatchObject({ reason: "stopped", channel: 1, exit: "was killed by SIGKILL" });
+    console.info(`[engine] release returned in ${releaseMs.toFixed(1)} ms; the old engine (SIGTERM ignored) was gone after the ${killAfterMs} ms kill wait`);
+  });
+
+  it("close waits for engines still being ended in the background", async () => {
+    const base = embeddedFakeCommand(1000);
+    const stubborn = { command: base.command, args: ["--import", "data:text/javascript,process.on('SIGTERM',()=>{})", ...base.args] };
+    const { routing: r } = routing(stubborn, 10_000, { killAfterMs: 800 });
+    await r.acquire(2);
+    const pid = r.channels()[0]?.pid;
+    await r.release(2, "stopped");
+    expect(isAlive(pid)).toBe(true);
+    await r.close();
+    expect(isAlive(pid)).toBe(false);
+    expect(r.endingCount()).toBe(0);
   });
 });
