@@ -55,6 +55,8 @@ export interface ScenarioOptions {
   readonly restartBackoffMs?: string;
   readonly argv?: readonly string[];
   readonly lineup?: ContractLineupOptions;
+  /** A lineup file the test wrote itself (passed to the server instead of the contract lineup). */
+  readonly lineupPath?: string;
   /** Engine side: a fake process in connect mode (default), or spawn mode with this binary. */
   readonly spawnBinary?: string;
   readonly logLevel?: "debug" | "info" | "warn";
@@ -104,6 +106,7 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
       ...(options.argv ?? []),
     ],
     ...(options.lineup !== undefined ? { lineup: options.lineup } : {}),
+    ...(options.lineupPath !== undefined ? { lineupPath: options.lineupPath } : {}),
     ...(options.logLevel !== undefined ? { logLevel: options.logLevel } : {}),
   });
 
