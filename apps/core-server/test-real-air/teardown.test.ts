@@ -25,16 +25,18 @@ async function waitGone(pid: number): Promise<number> {
 describe("real engine: teardown", () => {
   it("last viewer leaves while LIVE → the engine process is gone", async () => {
     const s = await startRealAirScenario();
+    const tunedAtMs = Date.now();
     const viewer = await s.tune(1);
     expect(viewer.status).toBe(200);
     await s.waitChannel(1, (c) => c.boundaryState === "LIVE", "LIVE", REAL_TIMING.stateMs);
+    const liveAfterMs = Date.now() - tunedAtMs;
     const pid = enginePidOf(s.server, 1)!;
     expect(realEnginePids()).toEqual([pid]);
     viewer.leave();
     const goneMs = await waitGone(pid);
     await s.waitIdle(REAL_TIMING.processGoneMs);
     expect(realEnginePids()).toEqual([]);
-    console.info(`[real-air] leave in LIVE: engine ${pid} gone ${goneMs} ms after the leave was seen`);
+    console.info(`[real-air] leave in LIVE: LIVE ${liveAfterMs} ms after the tune-in; engine ${pid} gone ${goneMs} ms after the leave was seen`);
   });
 
   it("last viewer leaves mid-switch → teardown deferred while the state is transient, then executed", async () => {
