@@ -8,17 +8,21 @@ import { transitionAtMs } from "../test/contract/support/scenario.js";
 import { enginePidOf } from "../test/contract/support/spawned-engines.js";
 import { waitFor } from "../test/contract/support/wait.js";
 import { isRealEngine, realEnginePids } from "./support/engine-processes.js";
+import { printFailureDiagnostics } from "./support/failure-diagnostics.js";
 import { assertRealAirLeavesNothing } from "./support/real-air-leak-check.js";
 import { REAL_TIMING, startRealAirScenario } from "./support/real-air-scenario.js";
 
-beforeEach(recordBaseline);
+beforeEach(({ onTestFailed }) => {
+  recordBaseline();
+  onTestFailed(printFailureDiagnostics);
+});
 afterEach(assertRealAirLeavesNothing);
 
 const TRANSIENT = ["PLANNED", "PRELOAD_ISSUED", "SWITCH_SCHEDULED", "SWITCH_ISSUED"];
 
-async function waitGone(pid: number): Promise<number> {
+async function waitGone(pid: number, timeoutMs: number = REAL_TIMING.processGoneMs): Promise<number> {
   const fromMs = Date.now();
-  await waitFor(() => !pidAlive(pid) && !isRealEngine(pid), { what: `engine process ${pid} to end`, timeoutMs: REAL_TIMING.processGoneMs });
+  await waitFor(() => !pidAlive(pid) && !isRealEngine(pid), { what: `engine process ${pid} to end`, timeoutMs });
   return Date.now() - fromMs;
 }
 
@@ -54,7 +58,8 @@ describe("real engine: teardown", () => {
     expect(isRealEngine(pid), "the engine still runs while the teardown waits").toBe(true);
     expect(s.server.logsMatching("teardown DEFERRED").length).toBeGreaterThan(0);
 
-    const goneMs = await waitGone(pid);
+    // The deferred teardown runs once the switch lands (LIVE), which may take as long as a state wait.
+    const goneMs = await waitGone(pid, REAL_TIMING.stateMs + REAL_TIMING.processGoneMs);
     const liveAtMs = transitionAtMs(s.server, 1, "LIVE", leftAtMs);
     expect(liveAtMs, "the switch landed before the teardown ran").toBeDefined();
     await s.waitIdle(REAL_TIMING.processGoneMs);

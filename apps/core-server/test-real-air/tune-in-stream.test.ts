@@ -4,12 +4,16 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { recordBaseline } from "../test/contract/support/leak-check.js";
 import { waitFor } from "../test/contract/support/wait.js";
+import { printFailureDiagnostics } from "./support/failure-diagnostics.js";
 import { assertRealAirLeavesNothing } from "./support/real-air-leak-check.js";
 import { REAL_TIMING, startRealAirScenario } from "./support/real-air-scenario.js";
 import { captureStream } from "./support/stream-capture.js";
 import { judgeStream } from "./support/stream-judge.js";
 
-beforeEach(recordBaseline);
+beforeEach(({ onTestFailed }) => {
+  recordBaseline();
+  onTestFailed(printFailureDiagnostics);
+});
 afterEach(assertRealAirLeavesNothing);
 
 /** Wall-clock ms after the second boundary the capture goes on, so a keyframe of the new item is in it. */
@@ -46,7 +50,7 @@ describe("real engine: tune-in stream", () => {
     const verdict = judgeStream(capture.file);
     console.info(
       `[real-air] tune-in: first byte ${firstByteAtMs - tunedAtMs} ms after the request; ${capture.bytes} bytes; ` +
-        `${verdict.keyframes} keyframes; judged ${verdict.videoSeconds.toFixed(2)} s of video, ${verdict.audioPackets} audio packets; ` +
+        `${verdict.keyframes} keyframes; judged ${verdict.videoSeconds.toFixed(2)} s of video, ${verdict.audioPackets} audio packets (${verdict.audioSeconds.toFixed(2)} s of audio); ` +
         `boundaries at +${boundaries.map((b) => b - firstByteAtMs).join(", +")} ms after the first byte; ${verdict.decodeErrors.length} decode errors`,
     );
     expect(verdict.codecs["video"]).toEqual(["h264"]);

@@ -4,10 +4,14 @@ import { pidAlive, recordBaseline } from "../test/contract/support/leak-check.js
 import { enginePidOf } from "../test/contract/support/spawned-engines.js";
 import { waitFor } from "../test/contract/support/wait.js";
 import { isRealEngine, realEnginePids } from "./support/engine-processes.js";
+import { printFailureDiagnostics } from "./support/failure-diagnostics.js";
 import { assertRealAirLeavesNothing } from "./support/real-air-leak-check.js";
 import { REAL_TIMING, startRealAirScenario } from "./support/real-air-scenario.js";
 
-beforeEach(recordBaseline);
+beforeEach(({ onTestFailed }) => {
+  recordBaseline();
+  onTestFailed(printFailureDiagnostics);
+});
 afterEach(assertRealAirLeavesNothing);
 
 describe("real engine: channels and tuners", () => {

@@ -9,7 +9,7 @@ export default defineConfig({
     globalSetup: ["test-real-air/support/global-setup.ts"],
     // Real engines are heavy: one file at a time, one test at a time.
     fileParallelism: false,
-    testTimeout: 120_000,
+    testTimeout: 240_000,
     hookTimeout: 60_000,
     reporters: ["default", ["json", { outputFile: ".test-results/real-air.json" }]],
   },

@@ -102,7 +102,8 @@ if [ -d "$src/pkg/air/third_party/ffmpeg/install/include" ]; then
 fi
 avutil_major=$(pkg-config --modversion libavutil | cut -d. -f1)
 decoder="$src/pkg/air/src/decode/FFmpegDecoder.cpp"
-if [ "$avutil_major" -lt 58 ] && [ -f "$decoder" ] && ! grep -q 'pkt_duration' "$decoder"; then
+# The copy is fresh on every build, so the substitution runs once per copy.
+if [ "$avutil_major" -lt 58 ] && [ -f "$decoder" ] && grep -q 'av_frame->duration' "$decoder"; then
   sed -i 's/av_frame->duration/av_frame->pkt_duration/g' "$decoder"
   log "libavutil $avutil_major: FFmpegDecoder reads AVFrame::pkt_duration"
 fi

@@ -15,6 +15,8 @@ export interface StreamVerdict {
   readonly videoSeconds: number;
   /** Audio packets in the judged range. */
   readonly audioPackets: number;
+  /** Seconds of audio those packets carry (AAC: 1024 samples each, at the stream's rate). */
+  readonly audioSeconds: number;
   /** Lines `ffmpeg -v error -i … -f null -` printed while decoding the judged range. */
   readonly decodeErrors: readonly string[];
 }
@@ -66,9 +68,14 @@ export function judgeStream(file: string): StreamVerdict {
   const video = packets(judged, "v").map((p) => Number(p.pts_time)).filter(Number.isFinite);
   const videoSeconds = video.length === 0 ? 0 : Math.max(...video) - Math.min(...video);
   const audioPackets = packets(judged, "a").length;
+  const rate = JSON.parse(
+    execFileSync("ffprobe", ["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=sample_rate", "-of", "json", judged], { encoding: "utf8" }),
+  ) as { streams?: Array<{ sample_rate?: string }> };
+  const sampleRate = Number(rate.streams?.[0]?.sample_rate ?? 48_000);
+  const audioSeconds = (audioPackets * 1024) / sampleRate;
 
   const decode = spawnSync("ffmpeg", ["-nostdin", "-v", "error", "-i", judged, "-f", "null", "-"], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
   const decodeErrors = decode.stderr.split("\n").filter((l) => l.trim() !== "");
   if (decode.status !== 0 && decodeErrors.length === 0) decodeErrors.push(`ffmpeg exited with ${decode.status}`);
-  return { codecs, keyframes: keyframes.length, judgedBytes: [start, end], videoSeconds, audioPackets, decodeErrors };
+  return { codecs, keyframes: keyframes.length, judgedBytes: [start, end], videoSeconds, audioPackets, audioSeconds, decodeErrors };
 }
