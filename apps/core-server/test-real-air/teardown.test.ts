@@ -12,11 +12,11 @@ import { printFailureDiagnostics } from "./support/failure-diagnostics.js";
 import { assertRealAirLeavesNothing } from "./support/real-air-leak-check.js";
 import { REAL_TIMING, startRealAirScenario } from "./support/real-air-scenario.js";
 
-beforeEach(({ onTestFailed }) => {
-  recordBaseline();
-  onTestFailed(printFailureDiagnostics);
+beforeEach(recordBaseline);
+afterEach(async ({ task }) => {
+  if (task.result?.state === "fail") printFailureDiagnostics();
+  await assertRealAirLeavesNothing();
 });
-afterEach(assertRealAirLeavesNothing);
 
 const TRANSIENT = ["PLANNED", "PRELOAD_ISSUED", "SWITCH_SCHEDULED", "SWITCH_ISSUED"];
 

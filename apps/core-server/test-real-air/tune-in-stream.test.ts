@@ -10,11 +10,11 @@ import { REAL_TIMING, startRealAirScenario } from "./support/real-air-scenario.j
 import { captureStream } from "./support/stream-capture.js";
 import { judgeStream } from "./support/stream-judge.js";
 
-beforeEach(({ onTestFailed }) => {
-  recordBaseline();
-  onTestFailed(printFailureDiagnostics);
+beforeEach(recordBaseline);
+afterEach(async ({ task }) => {
+  if (task.result?.state === "fail") printFailureDiagnostics();
+  await assertRealAirLeavesNothing();
 });
-afterEach(assertRealAirLeavesNothing);
 
 /** Wall-clock ms after the second boundary the capture goes on, so a keyframe of the new item is in it. */
 const AFTER_LAST_BOUNDARY_MS = 4_000;

@@ -8,11 +8,11 @@ import { printFailureDiagnostics } from "./support/failure-diagnostics.js";
 import { assertRealAirLeavesNothing } from "./support/real-air-leak-check.js";
 import { REAL_TIMING, startRealAirScenario } from "./support/real-air-scenario.js";
 
-beforeEach(({ onTestFailed }) => {
-  recordBaseline();
-  onTestFailed(printFailureDiagnostics);
+beforeEach(recordBaseline);
+afterEach(async ({ task }) => {
+  if (task.result?.state === "fail") printFailureDiagnostics();
+  await assertRealAirLeavesNothing();
 });
-afterEach(assertRealAirLeavesNothing);
 
 describe("real engine: channels and tuners", () => {
   it("two channels → two engine processes; a third over the budget of two → 503 problem+json", async () => {

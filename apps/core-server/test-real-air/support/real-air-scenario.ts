@@ -6,13 +6,19 @@ import { realAirContext } from "./real-air-context.js";
 
 /**
  * The suite's timing on the real engine. Its SwitchToLive refuses a lead under 5 s, so the
- * minimum prefeed lead stays at the production 5 s and the preload lead at the default 7 s
- * (the first picture lands ~7 s after a tune-in). Items are 10 s, so a boundary comes every
+ * minimum prefeed lead stays at the production 5 s and the preload lead at 8 s
+ * (the first picture lands ~8 s after a tune-in). Items are 10 s, so a boundary comes every
  * 10 s of wall-clock time (the grid starts at midnight UTC).
  */
 export const REAL_TIMING = Object.freeze({
   minPrefeedLeadMs: 5_000,
-  preloadLeadMs: 7_000,
+  /** 8 s: LoadPreview has 2.5 s before the switch goes out (the real one opens a decoder; slow under load). */
+  preloadLeadMs: 8_000,
+  /**
+   * `--switch-late-tolerance-ms` 400 (the most the server takes): under load the switch timer
+   * fires late; the engine still gets ≥ 5.1 s of lead. No test here is about that deadline.
+   */
+  switchLateToleranceMs: 400,
   itemMs: 10_000,
   /**
    * StopChannel deadline at teardown. The real engine's StopChannel hangs after a switch
@@ -82,6 +88,7 @@ export async function startRealAirScenario(options: RealAirScenarioOptions = {})
     minPrefeedLeadMs: REAL_TIMING.minPrefeedLeadMs,
     preloadLeadMs: REAL_TIMING.preloadLeadMs,
     teardownGraceMs: REAL_TIMING.teardownGraceMs,
+    switchLateToleranceMs: REAL_TIMING.switchLateToleranceMs,
     argv: [
       "--engine-stop-timeout-ms", String(REAL_TIMING.engineStopTimeoutMs),
       "--engine-kill-after-ms", String(REAL_TIMING.engineKillAfterMs),

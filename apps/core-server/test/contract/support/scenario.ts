@@ -57,6 +57,8 @@ export interface ScenarioOptions {
   readonly lineup?: ContractLineupOptions;
   /** A lineup file the test wrote itself (passed to the server instead of the contract lineup). */
   readonly lineupPath?: string;
+  /** `--switch-late-tolerance-ms`. Default {@link TIMING.switchLateToleranceMs}. */
+  readonly switchLateToleranceMs?: number;
   /** Engine side: a fake process in connect mode (default), or spawn mode with this binary. */
   readonly spawnBinary?: string;
   readonly logLevel?: "debug" | "info" | "warn";
@@ -102,7 +104,7 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
       "--preload-lead-ms", String(preloadLeadMs),
       ...graceFlag,
       "--restart-backoff-ms", options.restartBackoffMs ?? "60000",
-      "--switch-late-tolerance-ms", String(TIMING.switchLateToleranceMs),
+      "--switch-late-tolerance-ms", String(options.switchLateToleranceMs ?? TIMING.switchLateToleranceMs),
       ...(options.argv ?? []),
     ],
     ...(options.lineup !== undefined ? { lineup: options.lineup } : {}),
