@@ -24,6 +24,8 @@ export interface ContractServerOptions {
   /** Extra command-line flags (grace, lead, session policy...). */
   readonly argv?: readonly string[];
   readonly lineup?: ContractLineupOptions;
+  /** A lineup file the test wrote itself (the real-engine suite's own media); `lineup` is then ignored. */
+  readonly lineupPath?: string;
   /** Reuse a data directory (restart on the same SQLite file). Default: a fresh temp dir. */
   readonly dataDir?: string;
   /** pino level of the captured log. Default "info". */
@@ -82,7 +84,7 @@ export const CONTRACT_ADMIN_TOKEN = "contract-suite-admin-token-0123456789";
  */
 export async function startContractServer(options: ContractServerOptions): Promise<ContractServer> {
   const dataDir = options.dataDir ?? shortTempDir();
-  const lineupPath = writeContractLineup(dataDir, options.lineup);
+  const lineupPath = options.lineupPath ?? writeContractLineup(dataDir, options.lineup);
   const airArgs =
     options.air.mode === "connect"
       ? ["--air-mode", "connect", "--air-address", options.air.address]

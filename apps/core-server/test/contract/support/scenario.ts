@@ -56,6 +56,10 @@ export interface ScenarioOptions {
   readonly restartBackoffMs?: string;
   readonly argv?: readonly string[];
   readonly lineup?: ContractLineupOptions;
+  /** A lineup file the test wrote itself (passed to the server instead of the contract lineup). */
+  readonly lineupPath?: string;
+  /** `--switch-late-tolerance-ms`. Default {@link TIMING.switchLateToleranceMs}. */
+  readonly switchLateToleranceMs?: number;
   /** Engine side: a fake process in connect mode (default), or spawn mode with this binary. */
   readonly spawnBinary?: string;
   readonly logLevel?: "debug" | "info" | "warn";
@@ -104,9 +108,11 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
       ...graceFlag,
       "--restart-backoff-ms", options.restartBackoffMs ?? "60000",
       "--session-start", options.sessionStart ?? TIMING.sessionStart,
+      "--switch-late-tolerance-ms", String(options.switchLateToleranceMs ?? TIMING.switchLateToleranceMs),
       ...(options.argv ?? []),
     ],
     ...(options.lineup !== undefined ? { lineup: options.lineup } : {}),
+    ...(options.lineupPath !== undefined ? { lineupPath: options.lineupPath } : {}),
     ...(options.logLevel !== undefined ? { logLevel: options.logLevel } : {}),
   });
 

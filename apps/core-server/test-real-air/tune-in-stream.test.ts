@@ -1,0 +1,65 @@
+// Tune-in on the real engine: what a viewer receives is H.264 + AAC MPEG-TS that decodes
+// without a single error from its first keyframe, across two scheduled boundaries.
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { recordBaseline } from "../test/contract/support/leak-check.js";
+import { waitFor } from "../test/contract/support/wait.js";
+import { printFailureDiagnostics } from "./support/failure-diagnostics.js";
+import { assertRealAirLeavesNothing } from "./support/real-air-leak-check.js";
+import { REAL_TIMING, startRealAirScenario } from "./support/real-air-scenario.js";
+import { captureStream } from "./support/stream-capture.js";
+import { judgeStream } from "./support/stream-judge.js";
+
+beforeEach(recordBaseline);
+afterEach(async ({ task }) => {
+  if (task.result?.state === "fail") printFailureDiagnostics();
+  await assertRealAirLeavesNothing();
+});
+
+/** Wall-clock ms after the second boundary the capture goes on, so a keyframe of the new item is in it. */
+const AFTER_LAST_BOUNDARY_MS = 4_000;
+
+describe("real engine: tune-in stream", () => {
+  it("decodes with 0 errors from the first keyframe across two boundaries (video h264 + audio aac)", async () => {
+    const s = await startRealAirScenario();
+    const tunedAtMs = Date.now();
+    const capture = await captureStream(`${s.server.baseUrl}/channels/1/stream.ts`, join(s.server.dataDir, "ch1-capture.ts"));
+    expect(capture.status).toBe(200);
+    await capture.waitForBytes(188 * 100, REAL_TIMING.stateMs);
+    const firstByteAtMs = capture.firstByteAtMs!;
+
+    // Two scheduled boundaries go live after the first byte (the server logs each one).
+    const scheduled = (): number[] =>
+      s.server.logs
+        .filter((l) => l["msg"] === "boundary live" && l["channel"] === 1 && l["kind"] === "scheduled" && Number(l["boundaryMs"]) > firstByteAtMs)
+        .map((l) => Number(l["boundaryMs"]));
+    const boundaries = await waitFor(() => (scheduled().length >= 2 ? scheduled().slice(0, 2) : undefined), {
+      what: "two scheduled boundaries live after the first byte",
+      timeoutMs: 2 * REAL_TIMING.itemMs + REAL_TIMING.preloadLeadMs + REAL_TIMING.stateMs,
+      intervalMs: 100,
+    });
+    const bytesAtBoundary = capture.bytes;
+    await waitFor(() => Date.now() >= boundaries[1]! + AFTER_LAST_BOUNDARY_MS && capture.bytes > bytesAtBoundary, {
+      what: "bytes after the second boundary",
+      timeoutMs: AFTER_LAST_BOUNDARY_MS + REAL_TIMING.stateMs,
+      intervalMs: 100,
+    });
+    expect(capture.isOpen, "the stream stayed open").toBe(true);
+    await capture.leave();
+
+    const verdict = judgeStream(capture.file);
+    console.info(
+      `[real-air] tune-in: first byte ${firstByteAtMs - tunedAtMs} ms after the request; ${capture.bytes} bytes; ` +
+        `${verdict.keyframes} keyframes; judged ${verdict.videoSeconds.toFixed(2)} s of video, ${verdict.audioPackets} audio packets (${verdict.audioSeconds.toFixed(2)} s of audio); ` +
+        `boundaries at +${boundaries.map((b) => b - firstByteAtMs).join(", +")} ms after the first byte; ${verdict.decodeErrors.length} decode errors`,
+    );
+    expect(verdict.codecs["video"]).toEqual(["h264"]);
+    expect(verdict.codecs["audio"]).toEqual(["aac"]);
+    expect(verdict.audioPackets).toBeGreaterThan(0);
+    expect(verdict.decodeErrors).toEqual([]);
+    // The judged stretch spans both boundaries: from the first keyframe (at or after the first
+    // byte) to the last one (after the second boundary). 2 s of slack for the engine's
+    // boundary stall and the keyframe spacing.
+    expect(verdict.videoSeconds).toBeGreaterThanOrEqual((boundaries[1]! - firstByteAtMs) / 1000 - 2);
+  });
+});
