@@ -51,7 +51,7 @@ describe("real engine: tune-in stream", () => {
     console.info(
       `[real-air] tune-in: first byte ${firstByteAtMs - tunedAtMs} ms after the request; ${capture.bytes} bytes; ` +
         `${verdict.keyframes} keyframes; judged ${verdict.videoSeconds.toFixed(2)} s of video, ${verdict.audioPackets} audio packets (${verdict.audioSeconds.toFixed(2)} s of audio); ` +
-        `boundaries at +${boundaries.map((b) => b - firstByteAtMs).join(", +")} ms after the first byte; ${verdict.decodeErrors.length} decode errors`,
+        `boundaries at +${boundaries.map((b) => b - firstByteAtMs).join(", +")} ms after the first byte; ${verdict.decodeErrors.length} decode errors, ${verdict.timestampWarnings.length} muxer timestamp-order lines`,
     );
     expect(verdict.codecs["video"]).toEqual(["h264"]);
     expect(verdict.codecs["audio"]).toEqual(["aac"]);

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { closeSync, openSync, readSync, writeFileSync } from "node:fs";
+import { classifyFfmpegErrorLines } from "../../test/contract/support/ffmpeg-error-lines.js";
 
 const TS_PACKET = 188;
 
@@ -17,8 +18,10 @@ export interface StreamVerdict {
   readonly audioPackets: number;
   /** Seconds of audio those packets carry (AAC: 1024 samples each, at the stream's rate). */
   readonly audioSeconds: number;
-  /** Lines `ffmpeg -v error -i … -f null -` printed while decoding the judged range. */
+  /** Decode errors `ffmpeg -v error -i … -f null -` printed for the judged range (see classifyFfmpegErrorLines). */
   readonly decodeErrors: readonly string[];
+  /** ffmpeg's null-muxer timestamp-order lines (not decode failures; see classifyFfmpegErrorLines). */
+  readonly timestampWarnings: readonly string[];
 }
 
 interface ProbePacket {
@@ -75,7 +78,8 @@ export function judgeStream(file: string): StreamVerdict {
   const audioSeconds = (audioPackets * 1024) / sampleRate;
 
   const decode = spawnSync("ffmpeg", ["-nostdin", "-v", "error", "-i", judged, "-f", "null", "-"], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
-  const decodeErrors = decode.stderr.split("\n").filter((l) => l.trim() !== "");
+  const { decodeErrors: decoded, timestampWarnings } = classifyFfmpegErrorLines(decode.stderr);
+  const decodeErrors = [...decoded];
   if (decode.status !== 0 && decodeErrors.length === 0) decodeErrors.push(`ffmpeg exited with ${decode.status}`);
-  return { codecs, keyframes: keyframes.length, judgedBytes: [start, end], videoSeconds, audioPackets, audioSeconds, decodeErrors };
+  return { codecs, keyframes: keyframes.length, judgedBytes: [start, end], videoSeconds, audioPackets, audioSeconds, decodeErrors, timestampWarnings };
 }

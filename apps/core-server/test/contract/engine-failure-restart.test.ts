@@ -76,9 +76,13 @@ async function judge(dir: string, name: string, failedAtMs: number): Promise<{ g
   v.leave();
   const { gapMs } = longestGapAfter(v.chunks, failedAtMs - 1_000);
   // The viewer hung up mid-frame: judge the capture without that cut (see trimCaptureTail).
-  const errors = await ffmpegDecodeErrors(trimCaptureTail(capture), dir, name);
+  const lines = await ffmpegDecodeErrors(trimCaptureTail(capture), dir, name);
+  const errors = [...lines.decodeErrors];
   const frames = await ffprobeVideoFrames(dir, name);
-  console.info(`[${name}] ${capture.length} bytes, ${frames} video frames, gap ${gapMs} ms, ffmpeg errors: ${errors.length}${errors.length ? `\n${errors.join("\n")}` : ""}`);
+  console.info(
+    `[${name}] ${capture.length} bytes, ${frames} video frames, gap ${gapMs} ms, ffmpeg decode errors: ${errors.length}, ` +
+      `muxer timestamp-order lines: ${lines.timestampWarnings.length}${errors.length ? `\n${errors.join("\n")}` : ""}`,
+  );
   expect(frames).toBeGreaterThan(30);
   // ffmpeg logs continuity errors only at debug level: check them on the bytes.
   const continuity = checkContinuity(capture);

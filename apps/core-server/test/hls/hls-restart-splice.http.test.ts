@@ -26,7 +26,7 @@ describe("HLS across a restart of the channel", () => {
     await eventually("channel 1 LIVE", () => s.director.channelSnapshots()[0]?.isLive === true, 15_000);
     // The next scheduled SwitchToLive fails: FAILED_TERMINAL, then a restart with the viewers kept.
     s.fakeAir.script("SwitchToLive", { resultCode: "PROTOCOL_VIOLATION", times: 1 });
-    await eventually("a restart", () => s.logLines.some((l) => l.msg === "channel session started" && l.restart === true), 30_000);
+    await eventually("a restart", () => s.logLines.some((l) => l.restart === true && typeof l.msg === "string" && l.msg.startsWith("The channel session restarted")), 30_000);
     await eventually("a discontinuity in the playlist", async () => {
       const next = await load();
       expect(checkReload(last, next)).toEqual([]);

@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { request as httpRequest, type ClientRequest } from "node:http";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { classifyFfmpegErrorLines, type FfmpegErrorLines } from "./ffmpeg-error-lines.js";
 
 /** One read of a captured stream: when it arrived and where it starts in the capture. */
 export interface CapturedChunk {
@@ -100,12 +101,12 @@ export function longestGapAfter(chunks: readonly CapturedChunk[], sinceMs: numbe
 
 const run = promisify(execFile);
 
-/** ffmpeg's decode errors for `capture` (`ffmpeg -v error -i capture.ts -f null -`), one per line. */
-export async function ffmpegDecodeErrors(capture: Buffer, dir: string, name: string): Promise<string[]> {
+/** What `ffmpeg -v error -i capture.ts -f null -` printed for `capture`, split by {@link classifyFfmpegErrorLines}. */
+export async function ffmpegDecodeErrors(capture: Buffer, dir: string, name: string): Promise<FfmpegErrorLines> {
   const path = join(dir, name);
   writeFileSync(path, capture);
   const { stderr } = await run("ffmpeg", ["-hide_banner", "-nostdin", "-v", "error", "-i", path, "-f", "null", "-"], { maxBuffer: 16 * 1024 * 1024 });
-  return stderr.split("\n").filter((line) => line.trim() !== "");
+  return classifyFfmpegErrorLines(stderr);
 }
 
 /** Video frames ffprobe counts in `path` (decoded), for a sanity check that the capture holds picture. */

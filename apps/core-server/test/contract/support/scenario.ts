@@ -58,7 +58,7 @@ export interface ScenarioOptions {
   readonly lineup?: ContractLineupOptions;
   /** A lineup file the test wrote itself (passed to the server instead of the contract lineup). */
   readonly lineupPath?: string;
-  /** `--switch-late-tolerance-ms`. Default {@link TIMING.switchLateToleranceMs}. */
+  /** `--switch-late-tolerance-ms` (what counts as a late switch). Default: the server's. */
   readonly switchLateToleranceMs?: number;
   /** Engine side: a fake process in connect mode (default), or spawn mode with this binary. */
   readonly spawnBinary?: string;
@@ -108,7 +108,7 @@ export async function startScenario(options: ScenarioOptions = {}): Promise<Scen
       ...graceFlag,
       "--restart-backoff-ms", options.restartBackoffMs ?? "60000",
       "--session-start", options.sessionStart ?? TIMING.sessionStart,
-      "--switch-late-tolerance-ms", String(options.switchLateToleranceMs ?? TIMING.switchLateToleranceMs),
+      ...(options.switchLateToleranceMs !== undefined ? ["--switch-late-tolerance-ms", String(options.switchLateToleranceMs)] : []),
       ...(options.argv ?? []),
     ],
     ...(options.lineup !== undefined ? { lineup: options.lineup } : {}),
