@@ -44,7 +44,8 @@ describe("real engine: teardown", () => {
   });
 
   it("last viewer leaves mid-switch → teardown deferred while the state is transient, then executed", async () => {
-    const s = await startRealAirScenario();
+    // The scheduled start holds SWITCH_ISSUED for ~5.5 s (an immediate start's lasts ~0.1 s).
+    const s = await startRealAirScenario({ sessionStart: "scheduled" });
     const viewer = await s.tune(1);
     expect(viewer.status).toBe(200);
     // Start-up: SWITCH_ISSUED ~0.5 s after the tune-in, LIVE ~5.5 s later (the real switch blocks until its target).

@@ -31,7 +31,7 @@ describe("real engine: tune-in stream", () => {
     // Two scheduled boundaries go live after the first byte (the server logs each one).
     const scheduled = (): number[] =>
       s.server.logs
-        .filter((l) => l["msg"] === "boundary live" && l["channel"] === 1 && l["kind"] === "scheduled" && Number(l["boundaryMs"]) > firstByteAtMs)
+        .filter((l) => l["msg"] === "The boundary is live." && l["channel"] === 1 && l["kind"] === "scheduled" && Number(l["boundaryMs"]) > firstByteAtMs)
         .map((l) => Number(l["boundaryMs"]));
     const boundaries = await waitFor(() => (scheduled().length >= 2 ? scheduled().slice(0, 2) : undefined), {
       what: "two scheduled boundaries live after the first byte",

@@ -49,6 +49,12 @@ export interface RealAirScenarioOptions {
   readonly channels?: readonly number[];
   /** `--max-tuners`. Default: the server's (4). */
   readonly maxTuners?: number;
+  /**
+   * `--session-start`. Default `immediate`, the server's own default (INV-SESSION-START-IMMEDIATE-001).
+   * `scheduled` holds the start's switch for seconds (the real SwitchToLive blocks until its
+   * target), which a test that must leave mid-switch needs.
+   */
+  readonly sessionStart?: "immediate" | "scheduled";
 }
 
 /**
@@ -89,7 +95,11 @@ export async function startRealAirScenario(options: RealAirScenarioOptions = {})
     preloadLeadMs: REAL_TIMING.preloadLeadMs,
     teardownGraceMs: REAL_TIMING.teardownGraceMs,
     switchLateToleranceMs: REAL_TIMING.switchLateToleranceMs,
+    sessionStart: options.sessionStart ?? "immediate",
     argv: [
+      // No spare engine: these tests count engine processes per channel. The pool is pinned
+      // by the contract suite (spawn-mode-engine-pool) and measured by the tune-in benchmark.
+      "--engine-pool-size", "0",
       "--engine-stop-timeout-ms", String(REAL_TIMING.engineStopTimeoutMs),
       "--engine-kill-after-ms", String(REAL_TIMING.engineKillAfterMs),
       "--engine-ready-timeout-ms", String(REAL_TIMING.engineReadyTimeoutMs),
