@@ -11,7 +11,8 @@ import { cleanupTempDirs, makeTempDir } from "./support/run-cli.js";
  * The root README's shell blocks, run as written from the repo root against a real server,
  * with only these substitutions: the port (8000 / 8001 → a free one, so a developer's own
  * server is not disturbed) and `data/` (→ the test server's data dir). Players are the one
- * thing CI has not got: `vlc URL` and `ffplay URL` run check-stream on the URL instead.
+ * thing CI has not got: `vlc URL` and `ffplay URL` run check-stream on the URL instead (an HLS
+ * `.m3u8` URL is played by ffmpeg for 4 s).
  * The install/test block is what CI itself runs.
  */
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
@@ -41,7 +42,12 @@ function freePort(): Promise<number> {
 const PRELUDE = `set -e
 curl() { command curl -f "$@"; echo; }
 vlc() { node apps/core-server/dist/check-stream-main.js "$1" 2; }
-ffplay() { node apps/core-server/dist/check-stream-main.js "$1" 2; }
+ffplay() {
+  case "$1" in
+    *.m3u8) ffmpeg -nostdin -v error -t 4 -i "$1" -f null - && echo "OK: HLS played by ffmpeg" ;;
+    *) node apps/core-server/dist/check-stream-main.js "$1" 2 ;;
+  esac
+}
 `;
 
 function sh(script: string, env: Record<string, string>): Promise<{ code: number | null; out: string }> {
@@ -57,14 +63,16 @@ function sh(script: string, env: Record<string, string>): Promise<{ code: number
 
 describe("the root README's commands", () => {
   it("has the blocks this test runs", () => {
-    expect(BLOCKS.length).toBe(7);
+    expect(BLOCKS.length).toBe(8);
     expect(BLOCKS[0]).toContain("pnpm install && pnpm start");
+    // The real-engine block is what .ci/run itself runs (`pnpm air:build`, then the real suite).
+    expect(BLOCKS[7]).toContain("pnpm -s air:build");
   });
 
   it("run as written against a running server: channels, check-stream, sessions, the CLI, the admin API", async () => {
     const dataDir = join(makeTempDir(), "data");
     const server = createCoreServer(
-      parseConfig({ argv: ["--port", "0", "--data-dir", dataDir, "--log-level", "silent", "--teardown-grace-ms", "1000"], env: {} }),
+      parseConfig({ argv: ["--port", "0", "--data-dir", dataDir, "--log-level", "silent", "--teardown-grace-ms", "1000", "--allow-short-teardown-grace"], env: {} }),
     );
     servers.push(server);
     const { port } = await server.listen();
@@ -72,6 +80,7 @@ describe("the root README's commands", () => {
     const script = BLOCKS.slice(1, 6).join("\n").replaceAll("127.0.0.1:8000", `127.0.0.1:${port}`).replaceAll("cat data/admin-token", `cat ${dataDir}/admin-token`);
     const run = await sh(`${PRELUDE}\n${script}`, env);
     expect(run.out).toContain("OK: a valid MPEG-TS stream");
+    expect(run.out).toContain("OK: HLS played by ffmpeg");
     expect(run.out).toMatch(/"won":\s*false/); // the session the example deleted: terminate is idempotent
     expect(run.out).toContain("sample-lineup.json: ok (4 channels, 8 items)");
     expect(run.out).toContain("retrovue_sessions_created_total");

@@ -14,7 +14,7 @@ afterEach(async () => {
 async function startServer(): Promise<{ url: string; dataDir: string; env: Record<string, string> }> {
   const dataDir = makeTempDir();
   const config = parseConfig({
-    argv: ["--port", "0", "--data-dir", dataDir, "--log-level", "silent", "--teardown-grace-ms", "1000", "--min-prefeed-lead-ms", "1000", "--preload-lead-ms", "1700"],
+    argv: ["--port", "0", "--data-dir", dataDir, "--log-level", "silent", "--teardown-grace-ms", "1000", "--allow-short-teardown-grace", "--min-prefeed-lead-ms", "1000", "--preload-lead-ms", "1700"],
     env: {},
   });
   const server = createCoreServer(config);
