@@ -6,17 +6,17 @@
  *
  * Engine: the embedded fake in its spawn form (one process per channel, like the real
  * engine) by default; the real engine in spawn mode when AIR_BINARY is set. Media: two
- * clips played as 60 s items on two channels — the shipped sample clips (BENCH_MEDIA=sample,
- * default; an engine pads past their end with black) or 65 s clips made once with ffmpeg
- * under /tmp (BENCH_MEDIA=generated). A try without a keyframe within
+ * clips played as 60 s items on two channels — 65 s clips made once with ffmpeg under /tmp
+ * (default), or the shipped sample clips (BENCH_MEDIA=sample: shorter than the items, so only
+ * with a server that does not refuse them). A try without a keyframe within
  * BENCH_KEYFRAME_TIMEOUT_MS (default 20000) is counted as failed and printed.
  *
  * Cases, each BENCH_TRIES times (default 20): cold tune-in (the channel has no session; the
  * engine pool is full), with `--engine-pool-size 1` and 0; late join (a second viewer
  * joins a playing channel, 0.3–1.3 s apart); zap (leave A, tune B, B idle and the pool
  * full); re-tune (leave A, tune A at once). For each start path in BENCH_START_MODES
- * (default "immediate,scheduled") one server runs them all; `--session-start <mode>` is
- * passed except for "scheduled" (today's path, the server's behaviour without the flag).
+ * (default "immediate,scheduled") one server runs them all with `--session-start <mode>`
+ * ("scheduled" is the previous path: the first switch after the preload lead).
  * Prints p50/p95 per case, the paths side by side. Figures, not assertions.
  *
  * Run: `pnpm bench` (all benches) or `pnpm --filter @retrovue/bench bench:tune-in`.
@@ -33,7 +33,9 @@ const TRIES = Math.max(1, Number(process.env["BENCH_TRIES"] ?? 20) || 20);
 const MODES = (process.env["BENCH_START_MODES"] ?? "immediate,scheduled").split(",").map((m) => m.trim()).filter((m) => m.length > 0);
 const AIR_BINARY = process.env["AIR_BINARY"];
 const ENGINE: BenchEngine = AIR_BINARY ? { kind: "real", binary: AIR_BINARY } : { kind: "fake" };
-const MEDIA: BenchMedia = process.env["BENCH_MEDIA"] === "generated" ? "generated" : "sample";
+// Generated 65 s clips by default: the shipped sample clips are as long as their own items
+// (10-20 s), shorter than the bench's 60 s items, which the lineup media check refuses.
+const MEDIA: BenchMedia = process.env["BENCH_MEDIA"] === "sample" ? "sample" : "generated";
 /** A try with no keyframe by then counts as failed (printed), ms. */
 const KEYFRAME_TIMEOUT_MS = Math.max(1_000, Number(process.env["BENCH_KEYFRAME_TIMEOUT_MS"] ?? 20_000) || 20_000);
 const CASES = ["cold, pool 1", "cold, pool 0", "late join", "zap A→B", "re-tune A→A"] as const;
@@ -136,7 +138,7 @@ async function retune(server: ServerProcess, s: Sample): Promise<void> {
 }
 
 async function withServer(lineup: string, mode: string, poolSize: number, run: (server: ServerProcess) => Promise<void>): Promise<void> {
-  const extraArgs = mode === "scheduled" ? [] : ["--session-start", mode];
+  const extraArgs = ["--session-start", mode];
   const server = await startServer({ engine: ENGINE, lineup, poolSize, extraArgs });
   let failed = false;
   try {
@@ -198,16 +200,22 @@ async function main(): Promise<void> {
     const lineup = writeBenchLineup(dir, MEDIA);
     let failed = false;
     for (const mode of MODES) {
-      console.log(`[tune-in] start path "${mode}"${mode === "scheduled" ? " (no --session-start flag)" : ""}: cold, late join, zap, re-tune with pool 1 …`);
+      console.log(`[tune-in] start path "${mode}": cold, late join, zap, re-tune with pool 1 …`);
       // A server that fails (does not start, a set-up that hangs) ends its runs; the table still prints.
       await withServer(lineup, mode, 1, async (server) => {
         await cold(server, sample("cold, pool 1", mode));
         await lateJoin(server, sample("late join", mode));
         await zap(server, sample("zap A→B", mode));
         await retune(server, sample("re-tune A→A", mode));
-      }).catch(() => (failed = true));
+      }).catch((error: unknown) => {
+        console.error(`[tune-in] start path "${mode}", pool 1: ${(error as Error).message}`);
+        failed = true;
+      });
       console.log(`[tune-in] start path "${mode}": cold with pool 0 …`);
-      await withServer(lineup, mode, 0, (server) => cold(server, sample("cold, pool 0", mode))).catch(() => (failed = true));
+      await withServer(lineup, mode, 0, (server) => cold(server, sample("cold, pool 0", mode))).catch((error: unknown) => {
+        console.error(`[tune-in] start path "${mode}", pool 0: ${(error as Error).message}`);
+        failed = true;
+      });
     }
     printTable();
     if (failed) process.exitCode = 1;
