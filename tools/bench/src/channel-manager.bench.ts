@@ -13,6 +13,10 @@
  * Usage: pnpm --filter @retrovue/core-runtime bench   (or: pnpm exec tsx tools/bench/src/channel-manager.bench.ts)
  * Env: BENCH_CHANNELS (default 1000), BENCH_SECONDS (default 60), BENCH_STAGGER=1 spreads the
  * channels' grids 100 ms apart instead of aligning every boundary on the same instant.
+ * BENCH_LOOP_STALL_MS (default 0) blocks the event loop that long every BENCH_LOOP_STALL_EVERY_MS
+ * (default 1700, not a divisor of the segment so stalls land at every phase of a boundary): a
+ * loaded loop. Switches that fire late but keep MIN_PREFEED are sent and counted, not failed
+ * (INV-SWITCH-ISSUANCE-DEADLINE-001); only a stall longer than the 500 ms issue margin can fail one.
  * No assertions: figures only.
  */
 import { availableParallelism, loadavg } from "node:os";
@@ -34,6 +38,8 @@ import {
 const CHANNELS = Number(process.env["BENCH_CHANNELS"] ?? 1000);
 const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 60);
 const STAGGER = process.env["BENCH_STAGGER"] === "1";
+const LOOP_STALL_MS = Number(process.env["BENCH_LOOP_STALL_MS"] ?? 0);
+const LOOP_STALL_EVERY_MS = Number(process.env["BENCH_LOOP_STALL_EVERY_MS"] ?? 1700);
 const SEGMENT_MS = 10_000;
 const MIN_PREFEED_MS = 5000;
 const ISSUE_MARGIN_MS = 500;
@@ -174,6 +180,19 @@ async function main(): Promise<void> {
   }
   await Promise.all(managers.map((m) => m.start()));
 
+  // The loaded loop: synchronous work the managers' timers must wait behind.
+  let stalls = 0;
+  const stallTimer =
+    LOOP_STALL_MS > 0
+      ? setInterval(() => {
+          const until = performance.now() + LOOP_STALL_MS;
+          while (performance.now() < until) {
+            // busy: this is the load
+          }
+          stalls += 1;
+        }, LOOP_STALL_EVERY_MS)
+      : undefined;
+
   // Request teardown of every channel while its switch is armed, near the end of the run:
   // at the last grid boundary B with B − 6.5 s inside the window, at B − 6.5 s (preload at
   // B − 7 s has been accepted, issuance at B − 5.5 s is still ahead).
@@ -190,6 +209,7 @@ async function main(): Promise<void> {
 
   await new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, endWall - preciseNow())));
   clearTimeout(requestTimer);
+  clearInterval(stallTimer);
   const cpu = process.cpuUsage(cpuStart);
   const wallMs = preciseNow() - startWall;
   loopDelay.disable();
@@ -201,6 +221,7 @@ async function main(): Promise<void> {
 
   const cpuMs = (cpu.user + cpu.system) / 1000;
   console.log(`ChannelManager benchmark — ${CHANNELS} managers, one SystemClock, instant fake engine, ${SEGMENT_MS / 1000} s segments, ${(wallMs / 1000).toFixed(1)} s${STAGGER ? ", grids staggered (100 anchors 100 ms apart)" : ", aligned grid (every channel shares each boundary)"}`);
+  if (LOOP_STALL_MS > 0) console.log(`  loaded loop:                     ${stalls} stalls of ${LOOP_STALL_MS} ms, one every ${LOOP_STALL_EVERY_MS} ms`);
   console.log(`  boundaries LIVE:                 ${boundaries} (${(boundaries / CHANNELS).toFixed(1)} per channel), terminal: ${terminals}, LoadPreviews: ${engine.loadPreviews}`);
   console.log(`  switch issuance error (ms):      ${summary(engine.issuanceErrorsMs)}`);
   console.log(`  … spread within a shared boundary (ms): ${summary(spreads)}; not issued (lead < MIN_PREFEED → terminal): ${lateTerminals}; issued > 50 ms late (sent, counted): ${engine.issuanceErrorsMs.filter((e) => e > 50).length}`);
