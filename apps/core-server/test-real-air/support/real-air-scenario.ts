@@ -55,24 +55,39 @@ export interface RealAirScenarioOptions {
    * target), which a test that must leave mid-switch needs.
    */
   readonly sessionStart?: "immediate" | "scheduled";
+  /** Every channel's playlist: file names under the media root, {@link REAL_TIMING.itemMs} each. Default: the two clips. */
+  readonly playlist?: readonly string[];
+  /** The lineup's anchor (epoch ms). Default: midnight UTC today. */
+  readonly anchorMs?: number;
+  /** `--restart-backoff-ms`. Default: the contract scenario's (no restart within a test). */
+  readonly restartBackoffMs?: string;
+  /** More server flags. */
+  readonly argv?: readonly string[];
+}
+
+/** What a lineup written by {@link writeRealAirLineup} holds, beyond the channel numbers. */
+export interface RealAirLineupOptions {
+  readonly playlist?: readonly string[];
+  readonly anchorMs?: number;
 }
 
 /**
- * Writes a lineup over the media made at setup: each channel alternates the two clips,
- * 300 frames (10 s) per item at 30 fps, 320x240 + stereo 48 kHz.
+ * Writes a lineup over the media made at setup: by default each channel alternates the two
+ * clips (channel i starts at clip i), 300 frames (10 s) per item at 30 fps, 320x240 + stereo 48 kHz.
  */
-export function writeRealAirLineup(dir: string, channels: readonly number[]): string {
+export function writeRealAirLineup(dir: string, channels: readonly number[], options: RealAirLineupOptions = {}): string {
   const { mediaRoot, clips } = realAirContext();
+  const playlistOf = (i: number): readonly string[] => options.playlist ?? [0, 1].map((k) => clips[(i + k) % clips.length]!);
   const lineup = {
     version: 1,
-    anchor: new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000).toISOString(),
+    anchor: new Date(options.anchorMs ?? Math.floor(Date.now() / 86_400_000) * 86_400_000).toISOString(),
     mediaRoot,
     channels: channels.map((number, i) => ({
       number,
       name: `Real ${number}`,
       programFormat: { video: { width: 320, height: 240, frameRate: "30/1" }, audio: { sampleRate: 48000, channels: 2 } },
-      playlist: [0, 1].map((k) => ({
-        path: clips[(i + k) % clips.length],
+      playlist: playlistOf(i).map((path, k) => ({
+        path,
         title: `Item ${k}`,
         fps: "30/1",
         frameCount: (REAL_TIMING.itemMs / 1000) * 30,
@@ -87,7 +102,10 @@ export function writeRealAirLineup(dir: string, channels: readonly number[]): st
 /** The real server in spawn mode with the real engine binary and the suite's timing. */
 export async function startRealAirScenario(options: RealAirScenarioOptions = {}): Promise<Scenario> {
   const { binary } = realAirContext();
-  const lineupPath = writeRealAirLineup(shortTempDir(), options.channels ?? [1, 2, 3]);
+  const lineupPath = writeRealAirLineup(shortTempDir(), options.channels ?? [1, 2, 3], {
+    ...(options.playlist !== undefined ? { playlist: options.playlist } : {}),
+    ...(options.anchorMs !== undefined ? { anchorMs: options.anchorMs } : {}),
+  });
   return startScenario({
     spawnBinary: binary,
     lineupPath,
@@ -96,6 +114,7 @@ export async function startRealAirScenario(options: RealAirScenarioOptions = {})
     teardownGraceMs: REAL_TIMING.teardownGraceMs,
     switchLateToleranceMs: REAL_TIMING.switchLateToleranceMs,
     sessionStart: options.sessionStart ?? "immediate",
+    ...(options.restartBackoffMs !== undefined ? { restartBackoffMs: options.restartBackoffMs } : {}),
     argv: [
       // No spare engine: these tests count engine processes per channel. The pool is pinned
       // by the contract suite (spawn-mode-engine-pool) and measured by the tune-in benchmark.
@@ -105,6 +124,7 @@ export async function startRealAirScenario(options: RealAirScenarioOptions = {})
       "--engine-ready-timeout-ms", String(REAL_TIMING.engineReadyTimeoutMs),
       "--switch-answer-timeout-ms", String(REAL_TIMING.switchAnswerTimeoutMs),
       ...(options.maxTuners !== undefined ? ["--max-tuners", String(options.maxTuners)] : []),
+      ...(options.argv ?? []),
     ],
   });
 }

@@ -16,7 +16,7 @@ export interface StreamVerdict {
   readonly videoSeconds: number;
   /** Audio packets in the judged range. */
   readonly audioPackets: number;
-  /** Seconds of audio those packets carry (AAC: 1024 samples each, at the stream's rate). */
+  /** Seconds of audio in the judged range: from the first audio packet's PTS to the last one's end. */
   readonly audioSeconds: number;
   /** Decode errors `ffmpeg -v error -i … -f null -` printed for the judged range (see classifyFfmpegErrorLines). */
   readonly decodeErrors: readonly string[];
@@ -70,12 +70,11 @@ export function judgeStream(file: string): StreamVerdict {
 
   const video = packets(judged, "v").map((p) => Number(p.pts_time)).filter(Number.isFinite);
   const videoSeconds = video.length === 0 ? 0 : Math.max(...video) - Math.min(...video);
-  const audioPackets = packets(judged, "a").length;
-  const rate = JSON.parse(
-    execFileSync("ffprobe", ["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=sample_rate", "-of", "json", judged], { encoding: "utf8" }),
-  ) as { streams?: Array<{ sample_rate?: string }> };
-  const sampleRate = Number(rate.streams?.[0]?.sample_rate ?? 48_000);
-  const audioSeconds = (audioPackets * 1024) / sampleRate;
+  // Audio seconds from the packets' own timestamps (first to last, plus one AAC frame of 1024
+  // samples at 48 kHz): the stream header's sample rate may be unreadable in a cut range.
+  const audio = packets(judged, "a").map((p) => Number(p.pts_time)).filter(Number.isFinite);
+  const audioPackets = audio.length;
+  const audioSeconds = audio.length === 0 ? 0 : Math.max(...audio) - Math.min(...audio) + 1024 / 48_000;
 
   const decode = spawnSync("ffmpeg", ["-nostdin", "-v", "error", "-i", judged, "-f", "null", "-"], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
   const { decodeErrors: decoded, timestampWarnings } = classifyFfmpegErrorLines(decode.stderr);
