@@ -24,8 +24,15 @@ import type {
 } from "./program-director-types.js";
 import type { ChannelStreamHub, HubViewerSink, StreamHubEvent } from "../stream-hub/stream-hub-types.js";
 
-/** Before a run's first byte the output watchdog allows this many bounds of silence. */
+/** Before a run's first byte the output watchdog allows this many bounds of silence… */
 const FIRST_BYTE_BOUND_FACTOR = 3;
+/**
+ * …and never less than this, ms. The real engine holds its first bytes after a start in the
+ * middle of an item until its muxer's interleave limit (first byte measured up to 11.3 s
+ * after LIVE); a restart would start mid-item again and wait as long, so tripping earlier only
+ * loops restarts until the viewers are dropped.
+ */
+const FIRST_BYTE_BOUND_FLOOR_MS = 20_000;
 
 /** What a session needs from its director. @internal */
 export interface SessionContext {
@@ -347,15 +354,16 @@ export class ChannelSession {
 
   /**
    * One timer, re-armed for the rest of the bound after each byte: no per-read work.
-   * Before the run's first byte the bound is tripled: an engine that is slow to emit its
-   * first packets (the real engine's encoder on a loaded machine) must not be restarted
-   * in a loop that only adds load; a stall once bytes flow gets the plain bound.
+   * Before the run's first byte the bound is tripled, and at least FIRST_BYTE_BOUND_FLOOR_MS:
+   * an engine that is slow to emit its first packets (the real engine after a mid-item start,
+   * or its encoder on a loaded machine) must not be restarted in a loop that only adds load;
+   * a stall once bytes flow gets the plain bound.
    */
   private checkWatchdog(): void {
     if (this.phase !== "running" || !this.liveInRun) return;
     const lastInputAtMs = this.hub.stats().lastInputAtMs;
     const flowing = lastInputAtMs !== undefined && lastInputAtMs >= this.watchdogFromMs;
-    const boundMs = this.ctx.options.outputWatchdogMs * (flowing ? 1 : FIRST_BYTE_BOUND_FACTOR);
+    const boundMs = flowing ? this.ctx.options.outputWatchdogMs : Math.max(this.ctx.options.outputWatchdogMs * FIRST_BYTE_BOUND_FACTOR, FIRST_BYTE_BOUND_FLOOR_MS);
     const silentMs = this.ctx.clock.now() - (flowing ? lastInputAtMs : this.watchdogFromMs);
     if (silentMs < boundMs) return this.armWatchdog(boundMs - silentMs);
     this.watchdogTrips++;
