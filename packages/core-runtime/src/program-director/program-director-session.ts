@@ -365,7 +365,9 @@ export class ChannelSession {
     const flowing = lastInputAtMs !== undefined && lastInputAtMs >= this.watchdogFromMs;
     const boundMs = flowing ? this.ctx.options.outputWatchdogMs : Math.max(this.ctx.options.outputWatchdogMs * FIRST_BYTE_BOUND_FACTOR, FIRST_BYTE_BOUND_FLOOR_MS);
     const silentMs = this.ctx.clock.now() - (flowing ? lastInputAtMs : this.watchdogFromMs);
-    if (silentMs < boundMs) return this.armWatchdog(boundMs - silentMs);
+    // Before the first byte, look again after one plain bound (not the whole first-byte bound),
+    // so a stall soon after a late first byte is still caught one bound after its last byte.
+    if (silentMs < boundMs) return this.armWatchdog(Math.min(boundMs - silentMs, this.ctx.options.outputWatchdogMs));
     this.watchdogTrips++;
     this.engineHung = true;
     this.ctx.emit({ type: "output-watchdog-tripped", channel: this.channelNumber, silentMs });

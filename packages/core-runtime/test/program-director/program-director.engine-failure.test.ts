@@ -110,6 +110,24 @@ describe("ProgramDirector output watchdog", () => {
     expect(h.eventsOf("output-watchdog-tripped")).toEqual([{ type: "output-watchdog-tripped", channel: 1, silentMs: 20_000 }]);
   });
 
+  it("a late first byte (after the first check) is followed by the plain bound: a stall then trips one bound after the last byte", async () => {
+    h = await createHarness({ connectStreams: true, options: { outputWatchdogMs: BOUND } });
+    await h.director.tuneIn(1, { sink: new RecordingSink() });
+    await untilLive();
+    const cc = new CcCounters();
+    // Silent through the first check (LIVE + 4 s), then bytes at + 5 s and + 6 s, then nothing.
+    await advance(h.clock, 5_000);
+    await writeGop(cc, 0);
+    await advance(h.clock, 1_000);
+    await writeGop(cc, 1);
+    const lastByteAt = h.clock.now();
+    await advance(h.clock, BOUND - 1);
+    expect(h.eventsOf("output-watchdog-tripped")).toEqual([]);
+    await advance(h.clock, 1);
+    expect(h.eventsOf("output-watchdog-tripped")).toEqual([{ type: "output-watchdog-tripped", channel: 1, silentMs: BOUND }]);
+    expect(h.clock.now() - lastByteAt).toBe(BOUND);
+  });
+
   it("with a bound above a third of the floor, the first byte gets three bounds", async () => {
     h = await createHarness({ connectStreams: true, options: { outputWatchdogMs: 10_000 } });
     await h.director.tuneIn(1, { sink: new RecordingSink() });
