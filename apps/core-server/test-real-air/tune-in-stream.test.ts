@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { recordBaseline } from "../test/contract/support/leak-check.js";
 import { waitFor } from "../test/contract/support/wait.js";
 import { printFailureDiagnostics } from "./support/failure-diagnostics.js";
+import { realAirContext } from "./support/real-air-context.js";
+import { makeClip } from "./support/real-air-media.js";
 import { assertRealAirLeavesNothing } from "./support/real-air-leak-check.js";
 import { REAL_TIMING, startRealAirScenario } from "./support/real-air-scenario.js";
 import { captureStream } from "./support/stream-capture.js";
@@ -61,5 +63,45 @@ describe("real engine: tune-in stream", () => {
     // byte) to the last one (after the second boundary). 2 s of slack for the engine's
     // boundary stall and the keyframe spacing.
     expect(verdict.videoSeconds).toBeGreaterThanOrEqual((boundaries[1]! - firstByteAtMs) / 1000 - 2);
+  });
+
+  it("start position item-start: a tune-in in the middle of an item gets its first byte within seconds, with sound, and decodes with 0 errors", async () => {
+    // 20 s items (their own 21 s clips), the lineup started 6 s ago: the tune-in lands 6 s into
+    // an item, 14 s before its end (more than the preload lead, so that end is a boundary of its
+    // own). From the frame on air (on-air) the real engine writes nothing for ~6 s
+    // (test-real-air/README.md); from the item's first frame it has nothing to wait for.
+    const { mediaRoot } = realAirContext();
+    const itemMs = 20_000;
+    const clips = [`long-a-${process.pid}.ts`, `long-b-${process.pid}.ts`];
+    makeClip(mediaRoot, clips[0]!, 21, "testsrc2=size=320x240:rate=30", 440);
+    makeClip(mediaRoot, clips[1]!, 21, "smptehdbars=size=320x240:rate=30", 880);
+    const anchorMs = Date.now() - 6_000;
+    const s = await startRealAirScenario({ channels: [1], anchorMs, itemMs, playlist: clips, argv: ["--start-position", "item-start"] });
+    const tunedAtMs = Date.now();
+    const capture = await captureStream(`${s.server.baseUrl}/channels/1/stream.ts`, join(s.server.dataDir, "ch1-item-start.ts"));
+    expect(capture.status).toBe(200);
+    await capture.waitForBytes(188 * 100, REAL_TIMING.stateMs);
+    const firstByteMs = capture.firstByteAtMs! - tunedAtMs;
+    const started = s.server.logs.find((l) => l["msg"] === "Session started; switching to the item on air at once.");
+    expect(started?.["startPosition"]).toBe("item-start");
+    expect(started?.["startFrame"]).toBe(0);
+    // Past the item's scheduled end and 4 s into the next item.
+    const nextBoundaryMs = anchorMs + itemMs;
+    await waitFor(() => Date.now() >= nextBoundaryMs + AFTER_LAST_BOUNDARY_MS, { what: "4 s into the next item", timeoutMs: itemMs + REAL_TIMING.stateMs, intervalMs: 100 });
+    const live = s.server.logs.find((l) => l["msg"] === "The boundary is live." && Number(l["boundaryMs"]) === nextBoundaryMs);
+    expect(live, "the next boundary went live on schedule").toBeDefined();
+    expect(capture.isOpen).toBe(true);
+    await capture.leave();
+    const verdict = judgeStream(capture.file);
+    console.info(
+      `[real-air] item-start tune-in 6 s into an item: first byte ${firstByteMs} ms after the request; judged ${verdict.videoSeconds.toFixed(2)} s of video, ` +
+        `${verdict.audioSeconds.toFixed(2)} s of audio; ${verdict.decodeErrors.length} decode errors`,
+    );
+    expect(verdict.decodeErrors).toEqual([]);
+    expect(verdict.codecs["audio"]).toEqual(["aac"]);
+    // Sound with the picture: audio spans (nearly) the judged video.
+    expect(verdict.audioSeconds).toBeGreaterThanOrEqual(verdict.videoSeconds * 0.9);
+    // Generous for a loaded machine; the figure is printed above.
+    expect(firstByteMs).toBeLessThan(5_000);
   });
 });

@@ -114,10 +114,10 @@ export { loadLineupFile } from "./lineup/load-lineup-file.js";
 
 // Session start, no-gap coverage and bad media (LIFECYCLE.md "Session start", INV-SESSION-START-IMMEDIATE-001)
 export { IMMEDIATE_SWITCH_TARGET_MS } from "./ports/playout-engine.js";
-export type { SessionStartMode } from "./channel-manager/channel-manager-options.js";
-export { SESSION_START_MODES } from "./channel-manager/channel-manager-options.js";
+export type { SessionStartMode, StartPosition } from "./channel-manager/channel-manager-options.js";
+export { SESSION_START_MODES, START_POSITIONS } from "./channel-manager/channel-manager-options.js";
 export type { BoundarySubstitute } from "./boundary/boundary-plan.js";
-export { planAfterLive, planAt, planImmediateStart } from "./boundary/boundary-plan.js";
+export { fromItemStart, planAfterLive, planAt, planImmediateStart } from "./boundary/boundary-plan.js";
 export type { PlanAfterLive } from "./boundary/boundary-plan.js";
 export type { SwitchIssuanceDecision } from "./boundary/switch-issuance-decision.js";
 export { decideSwitchIssuance } from "./boundary/switch-issuance-decision.js";

@@ -23,7 +23,7 @@ export type OptionKey =
   | "maxSessionsPerOwner" | "maxStreamsPerSession" | "concurrencyPolicy" | "sessionIdleTimeoutMs"
   | "sessionMaxLifetimeMs" | "sessionMaxExtensionMs" | "sessionLifetimeCapMs" | "sessionSweepIntervalMs"
   | "maxTuners" | "teardownGraceMs" | "minPrefeedLeadMs" | "preloadLeadMs" | "switchLateToleranceMs"
-  | "switchAnswerTimeoutMs" | "restartBackoffMs" | "sessionStart" | "outputWatchdogMs"
+  | "switchAnswerTimeoutMs" | "restartBackoffMs" | "sessionStart" | "startPosition" | "outputWatchdogMs"
   | "maxBodyBytes" | "maxHeaderBytes" | "headersTimeoutMs" | "requestTimeoutMs" | "keepAliveTimeoutMs"
   | "lineupMediaCheck" | "discovery" | "discoveryHost" | "discoveryPort"
   | "maxSessionsPerClient" | "maxLiveSessions" | "sessionCreateRate" | "trustedProxies"
@@ -70,6 +70,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   value("switchAnswerTimeoutMs", "--switch-answer-timeout-ms", "RETROVUE_SWITCH_ANSWER_TIMEOUT_MS", "5000", "a SwitchToLive still unanswered this long after its target fails the boundary, 100-120000"),
   value("restartBackoffMs", "--restart-backoff-ms", "RETROVUE_RESTART_BACKOFF_MS", "1000,2000,4000,8000,16000", "delays before each restart of a failed channel, comma-separated ms (0-3600000 each, 1-100 tries)"),
   value("sessionStart", "--session-start", "RETROVUE_SESSION_START", "immediate", "how a channel session starts: immediate (SwitchToLive target 0, NOT_READY polled; first picture in well under a second) | scheduled (first switch after the preload lead)"),
+  value("startPosition", "--start-position", "RETROVUE_START_POSITION", "on-air", "where a session (or restart) starts in the item on air: on-air (the frame on air now) | item-start (the item's first frame, cut at its scheduled end: for the real AIR engine, which writes nothing after a start inside an item until channel time reaches the item's media time)"),
   value("outputWatchdogMs", "--output-watchdog-ms", "RETROVUE_OUTPUT_WATCHDOG_MS", "4000", "a LIVE channel whose engine writes no bytes this long has it ended and restarted, viewers kept (0 = off, else 500-600000)"),
   value("maxBodyBytes", "--max-body-bytes", "RETROVUE_MAX_BODY_BYTES", "65536", "largest request body (413 beyond)"),
   value("maxHeaderBytes", "--max-header-bytes", "RETROVUE_MAX_HEADER_BYTES", "16384", "largest request head (431 beyond)"),

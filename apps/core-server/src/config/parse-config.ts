@@ -1,4 +1,4 @@
-import { SESSION_START_MODES, type SessionStartMode } from "@retrovue/core-runtime";
+import { SESSION_START_MODES, START_POSITIONS, type SessionStartMode, type StartPosition } from "@retrovue/core-runtime";
 import { existsSync, statSync } from "node:fs";
 import { isIP } from "node:net";
 import { join, resolve } from "node:path";
@@ -177,6 +177,7 @@ export function parseCommandLine(input: ConfigInput): ParsedCommandLine {
     switchAnswerTimeoutMs: r.int("switchAnswerTimeoutMs", 5_000, 100, 120_000),
     restartBackoffMs: r.intList("restartBackoffMs", [1_000, 2_000, 4_000, 8_000, 16_000], 0, HOUR_MS, 100),
     sessionStart: r.oneOf<SessionStartMode>("sessionStart", SESSION_START_MODES, "immediate"),
+    startPosition: r.oneOf<StartPosition>("startPosition", START_POSITIONS, "on-air"),
     outputWatchdogMs: r.int("outputWatchdogMs", 4_000, 0, 600_000),
   };
   if (limits.outputWatchdogMs > 0 && limits.outputWatchdogMs < 500) {

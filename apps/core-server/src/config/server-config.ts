@@ -1,4 +1,4 @@
-import type { SessionStartMode } from "@retrovue/core-runtime";
+import type { SessionStartMode, StartPosition } from "@retrovue/core-runtime";
 /**
  * How Core reaches AIR:
  * - `embedded`: a fake AIR started by the server itself (the default; see {@link EmbeddedAirForm});
@@ -82,6 +82,13 @@ export interface LimitsConfig {
    * the preload lead, the previous path). Default `immediate`.
    */
   readonly sessionStart: SessionStartMode;
+  /**
+   * Where a session (or a restart) starts in the item on air: `on-air`, the frame on air
+   * (default), or `item-start`, the item's first frame, cut at its scheduled end — for the
+   * real AIR engine, which writes nothing after a start inside an item until channel time
+   * reaches the item's media time.
+   */
+  readonly startPosition: StartPosition;
   /**
    * Output watchdog: a LIVE channel whose engine wrote no byte this long (before the run's
    * first byte: 3× this, at least 20 s) counts as an engine failure (the engine is killed and restarted, viewers kept), ms. Default 4000,

@@ -70,6 +70,7 @@ export function createDirectorComponent(context: ServerContext, engine: PlayoutE
             lateIssuanceToleranceMs: limits.switchLateToleranceMs,
             switchAnswerTimeoutMs: limits.switchAnswerTimeoutMs,
             sessionStart: limits.sessionStart,
+            startPosition: limits.startPosition,
             engineCallTimeoutMs: config.air.callTimeoutMs,
           },
         },

@@ -59,6 +59,8 @@ export interface RealAirScenarioOptions {
   readonly playlist?: readonly string[];
   /** The lineup's anchor (epoch ms). Default: midnight UTC today. */
   readonly anchorMs?: number;
+  /** Length of every item, ms (a multiple of 1000; clips must be at least as long). Default {@link REAL_TIMING.itemMs}. */
+  readonly itemMs?: number;
   /** `--restart-backoff-ms`. Default: the contract scenario's (no restart within a test). */
   readonly restartBackoffMs?: string;
   /** More server flags. */
@@ -69,6 +71,7 @@ export interface RealAirScenarioOptions {
 export interface RealAirLineupOptions {
   readonly playlist?: readonly string[];
   readonly anchorMs?: number;
+  readonly itemMs?: number;
 }
 
 /**
@@ -90,7 +93,7 @@ export function writeRealAirLineup(dir: string, channels: readonly number[], opt
         path,
         title: `Item ${k}`,
         fps: "30/1",
-        frameCount: (REAL_TIMING.itemMs / 1000) * 30,
+        frameCount: ((options.itemMs ?? REAL_TIMING.itemMs) / 1000) * 30,
       })),
     })),
   };
@@ -105,6 +108,7 @@ export async function startRealAirScenario(options: RealAirScenarioOptions = {})
   const lineupPath = writeRealAirLineup(shortTempDir(), options.channels ?? [1, 2, 3], {
     ...(options.playlist !== undefined ? { playlist: options.playlist } : {}),
     ...(options.anchorMs !== undefined ? { anchorMs: options.anchorMs } : {}),
+    ...(options.itemMs !== undefined ? { itemMs: options.itemMs } : {}),
   });
   return startScenario({
     spawnBinary: binary,

@@ -38,6 +38,7 @@ describe("parseConfig", () => {
       switchAnswerTimeoutMs: 5_000,
       restartBackoffMs: [1_000, 2_000, 4_000, 8_000, 16_000],
       sessionStart: "immediate",
+      startPosition: "on-air",
       outputWatchdogMs: 4_000,
     });
     expect(config.http.maxBodyBytes).toBe(65_536);
@@ -264,6 +265,15 @@ describe("parseConfig", () => {
     expect(parseConfig({ argv: ["--session-start", "immediate"], env: { RETROVUE_SESSION_START: "scheduled" }, cwd }).limits.sessionStart).toBe("immediate");
     const error = configErrorOf(() => parseConfig({ argv: ["--session-start", "instant"], env: {}, cwd }));
     expect(error.problems.map((p) => p.option)).toEqual(["--session-start / RETROVUE_SESSION_START"]);
+  });
+
+  it("reads --start-position / RETROVUE_START_POSITION (on-air | item-start, default on-air) and refuses anything else", () => {
+    const cwd = makeTempDir();
+    expect(parseConfig({ argv: [], env: {}, cwd }).limits.startPosition).toBe("on-air");
+    expect(parseConfig({ argv: ["--start-position", "item-start"], env: {}, cwd }).limits.startPosition).toBe("item-start");
+    expect(parseConfig({ argv: [], env: { RETROVUE_START_POSITION: "item-start" }, cwd }).limits.startPosition).toBe("item-start");
+    const error = configErrorOf(() => parseConfig({ argv: ["--start-position", "middle"], env: {}, cwd }));
+    expect(error.problems.map((p) => p.option)).toEqual(["--start-position / RETROVUE_START_POSITION"]);
   });
 
   it("reads the engine pool size (default 1, 0 turns it off, 0-16)", () => {

@@ -130,6 +130,16 @@ export function planImmediateStart(
 }
 
 /**
+ * A session-start plan moved to the first frame of its item (start position `item-start`):
+ * same boundary, same frame count (so the same boundary ends it), start frame = the item's
+ * first. The item's content may run out before that boundary only when boundaries are played
+ * over (a start in the item's last preload lead); the engine pads black then. Pure.
+ */
+export function fromItemStart(plan: BoundaryPlan): BoundaryPlan {
+  return plan.startFrame === plan.segment.assetStartFrame ? plan : { ...plan, startFrame: plan.segment.assetStartFrame };
+}
+
+/**
  * The boundary after `live` (the plan that went live): the one its frames cover to,
  * `live.coverUntilMs`, which can be honoured by construction.
  */

@@ -46,6 +46,15 @@ export interface ChannelManagerOptions {
    * one at now + preload lead (the previous path). @default "immediate"
    */
   readonly sessionStart: SessionStartMode;
+  /**
+   * Where in the item on air a session starts (both start paths; restarts too):
+   * `on-air` — the frame on air at the expected live instant (the schedule, to the frame);
+   * `item-start` — that item's first frame, played until the same boundary (the viewer sees
+   * the programme from its start, its tail is cut). For engines that cannot start inside an
+   * item: the real AIR writes nothing after a LoadPreview with start_frame > 0 until channel
+   * time reaches the item's media time (see the core-server README). @default "on-air"
+   */
+  readonly startPosition: StartPosition;
   /** Immediate start: StartChannel answered → LIVE within this, else a start failure. @default 4000 (range 100–60000) */
   readonly startDeadlineMs: number;
   /** Immediate start: delay between SwitchToLive polls after NOT_READY. @default 50 (range 10–1000) */
@@ -62,6 +71,12 @@ export type SessionStartMode = "immediate" | "scheduled";
 
 /** Every {@link SessionStartMode}. */
 export const SESSION_START_MODES: readonly SessionStartMode[] = Object.freeze(["immediate", "scheduled"]);
+
+/** Where a session starts in the item on air (see {@link ChannelManagerOptions.startPosition}). */
+export type StartPosition = "on-air" | "item-start";
+
+/** Every {@link StartPosition}. */
+export const START_POSITIONS: readonly StartPosition[] = Object.freeze(["on-air", "item-start"]);
 
 /** A constructor option outside its range. */
 export class ChannelManagerOptionsError extends RangeError {
@@ -99,6 +114,13 @@ function checkSessionStart(value: unknown): SessionStartMode {
   return value as SessionStartMode;
 }
 
+function checkStartPosition(value: unknown): StartPosition {
+  if (!START_POSITIONS.includes(value as StartPosition)) {
+    throw new ChannelManagerOptionsError("startPosition", value, `one of ${START_POSITIONS.join(", ")}`);
+  }
+  return value as StartPosition;
+}
+
 /**
  * Fills defaults and checks ranges. Throws {@link ChannelManagerOptionsError} on the first
  * bad field, so bad configuration fails at start, not at the first boundary.
@@ -123,6 +145,7 @@ export function resolveChannelManagerOptions(options: Partial<ChannelManagerOpti
     loadPreviewRetryDelayMs: checkRange("loadPreviewRetryDelayMs", options.loadPreviewRetryDelayMs ?? 250, 10, 10_000),
     switchAnswerTimeoutMs: checkRange("switchAnswerTimeoutMs", options.switchAnswerTimeoutMs ?? 5000, 100, 120_000),
     sessionStart: checkSessionStart(options.sessionStart ?? "immediate"),
+    startPosition: checkStartPosition(options.startPosition ?? "on-air"),
     startDeadlineMs: checkRange("startDeadlineMs", options.startDeadlineMs ?? 4000, 100, 60_000),
     startPollIntervalMs: checkRange("startPollIntervalMs", options.startPollIntervalMs ?? 50, 10, 1000),
     startLiveLatencyMs: checkRange("startLiveLatencyMs", options.startLiveLatencyMs ?? 200, 0, 5000),

@@ -1,4 +1,4 @@
-import { planAfterLive, planImmediateStart, planStartupBoundary, type BoundaryPlan } from "../boundary/boundary-plan.js";
+import { fromItemStart, planAfterLive, planImmediateStart, planStartupBoundary, type BoundaryPlan } from "../boundary/boundary-plan.js";
 import { Invariant } from "../boundary/boundary-state.js";
 import type { DueRule } from "../boundary/boundary-time-rules.js";
 import { decideSwitchIssuance } from "../boundary/switch-issuance-decision.js";
@@ -112,11 +112,12 @@ export class ChannelManager extends ChannelManagerBase {
       const nowMs = this.clock.now();
       try {
         const deadlineMs = nowMs + this.options.startDeadlineMs;
-        this.plan = !immediate
+        const onAir = !immediate
           ? planStartupBoundary(this.schedule, this.channelNumber, nowMs, this.options)
           : substitute !== undefined
             ? { ...substitute, preloadAtMs: nowMs, switchIssueAtMs: nowMs, startDeadlineMs: deadlineMs }
             : planImmediateStart(this.schedule, this.channelNumber, nowMs, nowMs + this.options.startLiveLatencyMs, deadlineMs, this.options);
+        this.plan = this.options.startPosition === "item-start" ? fromItemStart(onAir) : onAir;
       } catch (error) {
         return this.failStart(`Schedule has no plan for channel ${this.channelNumber}: ${String(error)}`, "not_found");
       }
@@ -126,6 +127,7 @@ export class ChannelManager extends ChannelManagerBase {
       this.logger.info(
         {
           sessionStart: this.options.sessionStart,
+          startPosition: this.options.startPosition,
           ...(immediate ? { invariant: Invariant.SessionStartImmediate, startDeadlineMs: this.plan.startDeadlineMs } : {}),
           boundaryMs: this.plan.boundaryMs,
           assetPath: this.plan.assetPath,

@@ -13,6 +13,7 @@ describe("resolveChannelManagerOptions()", () => {
       loadPreviewRetryDelayMs: 250,
       switchAnswerTimeoutMs: 5000,
       sessionStart: "immediate",
+      startPosition: "on-air",
       startDeadlineMs: 4000,
       startPollIntervalMs: 50,
       startLiveLatencyMs: 200,
