@@ -16,7 +16,8 @@
  * joins a playing channel, 0.3–1.3 s apart); zap (leave A, tune B, B idle and the pool
  * full); re-tune (leave A, tune A at once). For each start path in BENCH_START_MODES
  * (default "immediate,scheduled") one server runs them all with `--session-start <mode>`
- * ("scheduled" is the previous path: the first switch after the preload lead).
+ * ("scheduled" is the previous path: the first switch after the preload lead), and
+ * `--start-position` BENCH_START_POSITION (default on-air; item-start for the real engine).
  * Prints p50/p95 per case, the paths side by side. Figures, not assertions.
  *
  * Run: `pnpm bench` (all benches) or `pnpm --filter @retrovue/bench bench:tune-in`.
@@ -31,6 +32,8 @@ import { sleep, startServer, type BenchEngine, type ServerProcess } from "./tune
 
 const TRIES = Math.max(1, Number(process.env["BENCH_TRIES"] ?? 20) || 20);
 const MODES = (process.env["BENCH_START_MODES"] ?? "immediate,scheduled").split(",").map((m) => m.trim()).filter((m) => m.length > 0);
+/** `--start-position` of every server (on-air | item-start); item-start is what the real engine needs (README). */
+const START_POSITION = process.env["BENCH_START_POSITION"] ?? "on-air";
 const AIR_BINARY = process.env["AIR_BINARY"];
 const ENGINE: BenchEngine = AIR_BINARY ? { kind: "real", binary: AIR_BINARY } : { kind: "fake" };
 // Generated 65 s clips by default: the shipped sample clips are as long as their own items
@@ -138,7 +141,7 @@ async function retune(server: ServerProcess, s: Sample): Promise<void> {
 }
 
 async function withServer(lineup: string, mode: string, poolSize: number, run: (server: ServerProcess) => Promise<void>): Promise<void> {
-  const extraArgs = ["--session-start", mode];
+  const extraArgs = ["--session-start", mode, "--start-position", START_POSITION];
   const server = await startServer({ engine: ENGINE, lineup, poolSize, extraArgs });
   let failed = false;
   try {
@@ -171,7 +174,7 @@ const ms = (v: number | undefined): string => (v === undefined ? "—" : v >= 10
 function printTable(): void {
   const width = 34;
   console.log("");
-  console.log(`tune-in: request → first complete video keyframe; ${TRIES} tries per case; engine: ${ENGINE.kind === "fake" ? "fake (spawn form)" : `real (${AIR_BINARY})`}; media: ${MEDIA}`);
+  console.log(`tune-in: request → first complete video keyframe; ${TRIES} tries per case; engine: ${ENGINE.kind === "fake" ? "fake (spawn form)" : `real (${AIR_BINARY})`}; media: ${MEDIA}; start position: ${START_POSITION}`);
   console.log(`${"case".padEnd(16)}${MODES.map((m) => `${m}: p50 / p95 (ok/tries)`.padEnd(width)).join("")}`);
   for (const c of CASES) {
     const cells = MODES.map((mode) => {
