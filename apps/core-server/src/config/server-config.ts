@@ -91,7 +91,7 @@ export interface LimitsConfig {
   readonly startPosition: StartPosition;
   /**
    * Output watchdog: a LIVE channel whose engine wrote no byte this long (before the run's
-   * first byte: 3× this, at least 20 s) counts as an engine failure (the engine is killed and restarted, viewers kept), ms. Default 4000,
+   * first byte: 3× this) counts as an engine failure (the engine is killed and restarted, viewers kept), ms. Default 4000,
    * well above the real engine's ~1 s stalls at boundaries; 0 turns it off.
    */
   readonly outputWatchdogMs: number;

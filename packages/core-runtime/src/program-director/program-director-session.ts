@@ -24,15 +24,13 @@ import type {
 } from "./program-director-types.js";
 import type { ChannelStreamHub, HubViewerSink, StreamHubEvent } from "../stream-hub/stream-hub-types.js";
 
-/** Before a run's first byte the output watchdog allows this many bounds of silence… */
-const FIRST_BYTE_BOUND_FACTOR = 3;
 /**
- * …and never less than this, ms. The real engine holds its first bytes after a start in the
- * middle of an item until its muxer's interleave limit (first byte measured up to 11.3 s
- * after LIVE); a restart would start mid-item again and wait as long, so tripping earlier only
- * loops restarts until the viewers are dropped.
+ * Before a run's first byte the output watchdog allows this many bounds of silence. (The real
+ * engine started inside an item holds its first bytes for as long as the start is into the
+ * item — up to half an item — which no bound covers; `startPosition: "item-start"` avoids it.
+ * It also, now and then, never writes in a session at all: that one the watchdog must end.)
  */
-const FIRST_BYTE_BOUND_FLOOR_MS = 20_000;
+const FIRST_BYTE_BOUND_FACTOR = 3;
 
 /** What a session needs from its director. @internal */
 export interface SessionContext {
@@ -354,16 +352,15 @@ export class ChannelSession {
 
   /**
    * One timer, re-armed for the rest of the bound after each byte: no per-read work.
-   * Before the run's first byte the bound is tripled, and at least FIRST_BYTE_BOUND_FLOOR_MS:
-   * an engine that is slow to emit its first packets (the real engine after a mid-item start,
-   * or its encoder on a loaded machine) must not be restarted in a loop that only adds load;
-   * a stall once bytes flow gets the plain bound.
+   * Before the run's first byte the bound is tripled: an engine that is slow to emit its
+   * first packets (the real engine's encoder on a loaded machine) must not be restarted in a
+   * loop that only adds load; a stall once bytes flow gets the plain bound.
    */
   private checkWatchdog(): void {
     if (this.phase !== "running" || !this.liveInRun) return;
     const lastInputAtMs = this.hub.stats().lastInputAtMs;
     const flowing = lastInputAtMs !== undefined && lastInputAtMs >= this.watchdogFromMs;
-    const boundMs = flowing ? this.ctx.options.outputWatchdogMs : Math.max(this.ctx.options.outputWatchdogMs * FIRST_BYTE_BOUND_FACTOR, FIRST_BYTE_BOUND_FLOOR_MS);
+    const boundMs = this.ctx.options.outputWatchdogMs * (flowing ? 1 : FIRST_BYTE_BOUND_FACTOR);
     const silentMs = this.ctx.clock.now() - (flowing ? lastInputAtMs : this.watchdogFromMs);
     // Before the first byte, look again after one plain bound (not the whole first-byte bound),
     // so a stall soon after a late first byte is still caught one bound after its last byte.

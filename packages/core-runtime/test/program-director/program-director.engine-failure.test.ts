@@ -99,15 +99,15 @@ describe("ProgramDirector output watchdog", () => {
     expect(acquires()).toBe(2);
   });
 
-  it("an engine that never writes after LIVE trips the watchdog 20 s after LIVE, the first-byte floor above three 4 s bounds (a slow first byte is not a hang)", async () => {
+  it("an engine that never writes after LIVE trips the watchdog three bounds after LIVE (a slow first byte is not a hang)", async () => {
     h = await createHarness({ connectStreams: true, options: { outputWatchdogMs: BOUND } });
     await h.director.tuneIn(1, { sink: new RecordingSink() });
     await untilLive();
     const liveAt = h.director.channelSnapshots()[0]?.liveAtMs as number;
-    await advance(h.clock, liveAt + 20_000 - 1 - h.clock.now());
+    await advance(h.clock, liveAt + 3 * BOUND - 1 - h.clock.now());
     expect(h.eventsOf("output-watchdog-tripped")).toEqual([]);
     await advance(h.clock, 1);
-    expect(h.eventsOf("output-watchdog-tripped")).toEqual([{ type: "output-watchdog-tripped", channel: 1, silentMs: 20_000 }]);
+    expect(h.eventsOf("output-watchdog-tripped")).toEqual([{ type: "output-watchdog-tripped", channel: 1, silentMs: 3 * BOUND }]);
   });
 
   it("a late first byte (after the first check) is followed by the plain bound: a stall then trips one bound after the last byte", async () => {
@@ -126,17 +126,6 @@ describe("ProgramDirector output watchdog", () => {
     await advance(h.clock, 1);
     expect(h.eventsOf("output-watchdog-tripped")).toEqual([{ type: "output-watchdog-tripped", channel: 1, silentMs: BOUND }]);
     expect(h.clock.now() - lastByteAt).toBe(BOUND);
-  });
-
-  it("with a bound above a third of the floor, the first byte gets three bounds", async () => {
-    h = await createHarness({ connectStreams: true, options: { outputWatchdogMs: 10_000 } });
-    await h.director.tuneIn(1, { sink: new RecordingSink() });
-    await untilLive();
-    const liveAt = h.director.channelSnapshots()[0]?.liveAtMs as number;
-    await advance(h.clock, liveAt + 30_000 - 1 - h.clock.now());
-    expect(h.eventsOf("output-watchdog-tripped")).toEqual([]);
-    await advance(h.clock, 1);
-    expect(h.eventsOf("output-watchdog-tripped")).toEqual([{ type: "output-watchdog-tripped", channel: 1, silentMs: 30_000 }]);
   });
 
   it("0 turns the watchdog off: a silent engine is left alone and no timer is kept for it", async () => {
