@@ -130,13 +130,30 @@ export function planImmediateStart(
 }
 
 /**
- * A session-start plan moved to the first frame of its item (start position `item-start`):
- * same boundary, same frame count (so the same boundary ends it), start frame = the item's
- * first. The item's content may run out before that boundary only when boundaries are played
- * over (a start in the item's last preload lead); the engine pads black then. Pure.
+ * A session-start plan moved to the first frame of an item (start position `item-start`):
+ * same boundary and cover (so the schedule resumes at `coverUntilMs`), start frame = the
+ * item's first. Normally the item on air, same frame count. When the start plays over
+ * too-close boundaries (a start in an item's last preload lead), an item from its start runs
+ * out before the cover ends and the engine pads black: then the item of the first boundary
+ * played over (the next one) is loaded instead if it leaves less black (ties keep the item on
+ * air). Pure; throws whatever the schedule throws.
  */
-export function fromItemStart(plan: BoundaryPlan): BoundaryPlan {
-  return plan.startFrame === plan.segment.assetStartFrame ? plan : { ...plan, startFrame: plan.segment.assetStartFrame };
+export function fromItemStart(plan: BoundaryPlan, schedule: ScheduleSource): BoundaryPlan {
+  const onAir: BoundaryPlan = plan.startFrame === plan.segment.assetStartFrame ? plan : { ...plan, startFrame: plan.segment.assetStartFrame };
+  const firstPlayedOver = plan.skippedBoundariesMs[0];
+  if (firstPlayedOver === undefined) return onAir;
+  const coverMs = plan.coverUntilMs - plan.boundaryMs;
+  const blackMs = (segment: ScheduledSegment): number => Math.max(0, coverMs - (segment.frameCount * 1000 * segment.fps.denominator) / segment.fps.numerator);
+  const next = schedule.segmentAt(plan.channelNumber, firstPlayedOver);
+  if (blackMs(next) >= blackMs(plan.segment)) return onAir;
+  return {
+    ...plan,
+    segment: next,
+    assetPath: next.assetPath,
+    fps: next.fps,
+    startFrame: next.assetStartFrame,
+    frameCount: Math.max(1, framesIn(coverMs, next.fps)),
+  };
 }
 
 /**

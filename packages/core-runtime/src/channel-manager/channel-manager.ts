@@ -117,7 +117,7 @@ export class ChannelManager extends ChannelManagerBase {
           : substitute !== undefined
             ? { ...substitute, preloadAtMs: nowMs, switchIssueAtMs: nowMs, startDeadlineMs: deadlineMs }
             : planImmediateStart(this.schedule, this.channelNumber, nowMs, nowMs + this.options.startLiveLatencyMs, deadlineMs, this.options);
-        this.plan = this.options.startPosition === "item-start" ? fromItemStart(onAir) : onAir;
+        this.plan = this.options.startPosition === "item-start" ? fromItemStart(onAir, this.schedule) : onAir;
       } catch (error) {
         return this.failStart(`Schedule has no plan for channel ${this.channelNumber}: ${String(error)}`, "not_found");
       }
