@@ -12,6 +12,8 @@ export interface StreamVerdict {
   readonly keyframes: number;
   /** Byte range judged: [first keyframe's TS packet, last keyframe's TS packet). */
   readonly judgedBytes: readonly [number, number];
+  /** That range, written beside the capture (`<file>.judged.ts`). */
+  readonly judgedFile: string;
   /** Seconds of video in the judged range (last − first video PTS). */
   readonly videoSeconds: number;
   /** Audio packets in the judged range. */
@@ -80,5 +82,5 @@ export function judgeStream(file: string): StreamVerdict {
   const { decodeErrors: decoded, timestampWarnings } = classifyFfmpegErrorLines(decode.stderr);
   const decodeErrors = [...decoded];
   if (decode.status !== 0 && decodeErrors.length === 0) decodeErrors.push(`ffmpeg exited with ${decode.status}`);
-  return { codecs, keyframes: keyframes.length, judgedBytes: [start, end], videoSeconds, audioPackets, audioSeconds, decodeErrors, timestampWarnings };
+  return { codecs, keyframes: keyframes.length, judgedBytes: [start, end], judgedFile: judged, videoSeconds, audioPackets, audioSeconds, decodeErrors, timestampWarnings };
 }
