@@ -2,6 +2,7 @@
 // and when an item of the lineup cannot be decoded. Each case captures what a real viewer
 // received, decodes it with ffmpeg (0 errors, splice included), checks the continuity
 // counters on the bytes, and prints the longest gap in the bytes (the figure the issue asks for).
+import { engineFailureRow, type EngineFailureRow } from "../test/contract/support/engine-failure-row.js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -39,22 +40,6 @@ afterEach(async ({ task }) => {
   stoppedPid = undefined;
   await assertRealAirLeavesNothing();
 });
-
-interface AdminRow {
-  readonly phase: string | null;
-  readonly boundaryState: string | null;
-  readonly restarts: number;
-  readonly lastFailureReason: string | null;
-  readonly lastFailureAt: string | null;
-  readonly outputWatchdogTrips: number;
-  readonly fatalReason: string | null;
-  readonly badItems: ReadonlyArray<{ readonly path: string; readonly reason: string }>;
-  readonly hub: { readonly splices: number } | null;
-}
-
-async function adminRow(s: Scenario): Promise<AdminRow> {
-  return (await s.channel(1)) as unknown as AdminRow;
-}
 
 /** 20 s items over 21 s clips, made once per file (two clips, ~2 s each with ffmpeg). */
 const LONG_ITEM_MS = 20_000;
@@ -150,7 +135,7 @@ describe("real engine: keep the picture (issue 13)", () => {
     const killedAtMs = Date.now();
     expect(killEngineProcess(s.server, 1)).toBe(pid);
     const newPid = await resumed(s, v, pid, before);
-    const row = await adminRow(s);
+    const row = await engineFailureRow(s);
     expect(row.phase).toBe("running");
     expect(row.restarts).toBeGreaterThanOrEqual(1);
     expect(row.fatalReason).toBeNull();
@@ -180,11 +165,11 @@ describe("real engine: keep the picture (issue 13)", () => {
     stoppedPid = pid;
     const stoppedAtMs = Date.now();
     process.kill(pid, "SIGSTOP");
-    const tripped = (await s.waitChannel(1, (c) => (c as unknown as AdminRow).outputWatchdogTrips >= 1, "watchdog tripped", WATCHDOG_MS + REAL_TIMING.stateMs)) as unknown as AdminRow;
+    const tripped = (await s.waitChannel(1, (c) => (c as unknown as EngineFailureRow).outputWatchdogTrips >= 1, "watchdog tripped", WATCHDOG_MS + REAL_TIMING.stateMs)) as unknown as EngineFailureRow;
     const detectedAfterMs = Date.parse(tripped.lastFailureAt!) - stoppedAtMs;
     await waitFor(() => !pidAlive(pid), { what: `stopped engine ${pid} ended`, timeoutMs: REAL_TIMING.processGoneMs });
     const newPid = await resumed(s, v, pid, before);
-    const row = await adminRow(s);
+    const row = await engineFailureRow(s);
     expect(row.phase).toBe("running");
     expect(row.fatalReason).toBeNull();
     const judged = judge(s, v, "hung.ts", stoppedAtMs);
@@ -229,7 +214,7 @@ describe("real engine: keep the picture (issue 13)", () => {
     expect(nextLive).toBeDefined();
     // A few seconds of the next item, then judge everything the viewer got.
     await waitFor(() => Date.now() >= nextFromMs + 4_000, { what: "4 s of the next item", timeoutMs: 10_000, intervalMs: 100 });
-    const row = await adminRow(s);
+    const row = await engineFailureRow(s);
     expect(row.phase).toBe("running");
     expect(row.restarts).toBe(0);
     expect(row.fatalReason).toBeNull();

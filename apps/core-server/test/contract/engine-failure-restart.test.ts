@@ -2,6 +2,7 @@
 // with the viewer kept: the HTTP response stays open, bytes resume after the splice, and
 // ffmpeg decodes the whole capture — old stream, splice, new stream — without an error.
 // Spawn mode with the fake in single-channel mode (one process per channel, like AIR).
+import { engineFailureRow, type EngineFailureRow } from "./support/engine-failure-row.js";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { shortTempDir } from "./support/contract-server.js";
 import { ffmpegDecodeErrors, ffprobeVideoFrames, longestGapAfter, openCaptureViewer, type CaptureViewer } from "./support/capture-viewer.js";
@@ -29,20 +30,6 @@ afterEach(async () => {
   stoppedPid = undefined;
   await assertNothingLeaks();
 });
-
-interface AdminRow {
-  readonly phase: string | null;
-  readonly boundaryState: string | null;
-  readonly restarts: number;
-  readonly lastFailureReason: string | null;
-  readonly lastFailureAt: string | null;
-  readonly outputWatchdogTrips: number;
-  readonly hub: { readonly splices: number } | null;
-}
-
-async function row(s: Scenario): Promise<AdminRow> {
-  return (await s.channel(1)) as unknown as AdminRow;
-}
 
 /** Starts the server, tunes a capturing viewer in, waits for LIVE and ~2 s of stream. */
 async function watching(): Promise<{ s: Scenario; pid: number; dir: string }> {
@@ -101,7 +88,7 @@ describe("engine failure under a viewer: restart with the viewer kept (spawn mod
     const killedAtMs = Date.now();
     process.kill(pid, "SIGKILL");
     await resumed(s, pid, before);
-    const admin = await row(s);
+    const admin = await engineFailureRow(s);
     expect(admin).toMatchObject({ phase: "running", restarts: 1, lastFailureReason: "stream_lost", outputWatchdogTrips: 0 });
     expect(admin.hub?.splices).toBe(1);
     const { gapMs, errors } = await judge(dir, "sigkill.ts", killedAtMs);
@@ -117,15 +104,15 @@ describe("engine failure under a viewer: restart with the viewer kept (spawn mod
     stoppedPid = pid;
     const stoppedAtMs = Date.now();
     process.kill(pid, "SIGSTOP");
-    const tripped = await s.waitChannel(1, (c) => (c as unknown as AdminRow).outputWatchdogTrips === 1, "watchdog tripped", 15_000);
-    const detectedAfterMs = Date.parse((tripped as unknown as AdminRow).lastFailureAt as string) - stoppedAtMs;
+    const tripped = await s.waitChannel(1, (c) => (c as unknown as EngineFailureRow).outputWatchdogTrips === 1, "watchdog tripped", 15_000);
+    const detectedAfterMs = Date.parse((tripped as unknown as EngineFailureRow).lastFailureAt as string) - stoppedAtMs;
     // The engine paces ~100 ms ahead, so silence begins at most then; the bound plus slack for a loaded machine.
     expect(detectedAfterMs).toBeGreaterThanOrEqual(WATCHDOG_MS - 200);
     expect(detectedAfterMs).toBeLessThanOrEqual(WATCHDOG_MS + 1_500);
     // The hung engine was killed (SIGKILL acts on a stopped process), not waited for.
     await waitFor(() => !pidAlive(pid), { what: `stopped engine ${pid} killed`, timeoutMs: 5_000 });
     await resumed(s, pid, before);
-    expect(await row(s)).toMatchObject({ phase: "running", restarts: 1, lastFailureReason: "output_watchdog" });
+    expect(await engineFailureRow(s)).toMatchObject({ phase: "running", restarts: 1, lastFailureReason: "output_watchdog" });
     const metrics = await httpCall(`${s.server.baseUrl}/metrics`);
     expect(metrics.text).toMatch(/retrovue_output_watchdog_trips_total\{channel="1"\} 1/);
     const { gapMs, errors } = await judge(dir, "sigstop.ts", stoppedAtMs);
