@@ -134,9 +134,9 @@ export function planImmediateStart(
  * same boundary and cover (so the schedule resumes at `coverUntilMs`), start frame = the
  * item's first. Normally the item on air, same frame count. When the start plays over
  * too-close boundaries (a start in an item's last preload lead), an item from its start runs
- * out before the cover ends and the engine pads black: then the item of the first boundary
- * played over (the next one) is loaded instead if it leaves less black (ties keep the item on
- * air). Pure; throws whatever the schedule throws.
+ * out before the cover ends and the engine pads black: then the asset of the first boundary
+ * played over (the next item) is loaded instead if it leaves less black (ties keep the item
+ * on air); `segment` stays the one on air. Pure; throws whatever the schedule throws.
  */
 export function fromItemStart(plan: BoundaryPlan, schedule: ScheduleSource): BoundaryPlan {
   const onAir: BoundaryPlan = plan.startFrame === plan.segment.assetStartFrame ? plan : { ...plan, startFrame: plan.segment.assetStartFrame };
@@ -146,14 +146,9 @@ export function fromItemStart(plan: BoundaryPlan, schedule: ScheduleSource): Bou
   const blackMs = (segment: ScheduledSegment): number => Math.max(0, coverMs - (segment.frameCount * 1000 * segment.fps.denominator) / segment.fps.numerator);
   const next = schedule.segmentAt(plan.channelNumber, firstPlayedOver);
   if (blackMs(next) >= blackMs(plan.segment)) return onAir;
-  return {
-    ...plan,
-    segment: next,
-    assetPath: next.assetPath,
-    fps: next.fps,
-    startFrame: next.assetStartFrame,
-    frameCount: Math.max(1, framesIn(coverMs, next.fps)),
-  };
+  // `segment` stays the schedule's segment at the boundary (what the declared-plan check
+  // compares); only what LoadPreview loads changes.
+  return { ...plan, assetPath: next.assetPath, fps: next.fps, startFrame: next.assetStartFrame, frameCount: Math.max(1, framesIn(coverMs, next.fps)) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ChannelManagerOptionsError, resolveChannelManagerOptions } from "../../src/index.js";
+import { ChannelManagerOptionsError, createLineupSchedule, parseLineup, resolveChannelManagerOptions } from "../../src/index.js";
 import { createHarness, T0 } from "../helpers/harness.js";
 
 // Start position `item-start`: the session's first LoadPreview loads the item on air from
@@ -32,6 +32,46 @@ describe("ChannelManager start position", () => {
     expect(h.engine.callsOf("loadPreview")[0]!.params).toMatchObject({ assetPath: "/media/b.ts", startFrame: 0, frameCount: 90 + 900 });
     expect(await h.runUntil("LIVE")).toBe(1_047_000);
     expect(await h.runUntil("LIVE")).toBe(1_080_000);
+  });
+
+  /** A 15 s item (x) then a 20 s one (y) from epoch 0: a 35 s cycle; T0 (1,000,000) is 20 s into it, 5 s into y. */
+  const unequal = createLineupSchedule(
+    parseLineup({
+      version: 1,
+      anchor: new Date(0).toISOString(),
+      channels: [
+        {
+          number: 1,
+          name: "One",
+          programFormat: { video: { width: 320, height: 240, frameRate: "30/1" }, audio: { sampleRate: 48000, channels: 2 } },
+          playlist: [
+            { path: "x.ts", title: "X", fps: "30/1", frameCount: 450 },
+            { path: "y.ts", title: "Y", fps: "30/1", frameCount: 600 },
+          ],
+        },
+      ],
+    }),
+    { mediaRoot: "/m" },
+  );
+
+  it("item-start, a start 5 s before the end of the 15 s item: the 20 s item after it loads from its start, goes live, and the schedule resumes at the cover", async () => {
+    // Live instant T0 + 25,000 (cycle 45 s: x runs 35–50 s): 50 s is played over, cover to 70 s (T0 + 50,000).
+    const h = createHarness({ schedule: unequal, startMs: 1_024_800, options: { sessionStart: "immediate", startPosition: "item-start" } });
+    await h.manager.start();
+    expect(h.engine.callsOf("loadPreview")[0]!.params).toMatchObject({ assetPath: "/m/y.ts", startFrame: 0, frameCount: 750 });
+    expect(h.manager.boundaryState).toBe("LIVE");
+    expect(await h.runUntil("LIVE")).toBe(1_050_000);
+    expect(h.engine.callsOf("loadPreview")[1]!.params).toMatchObject({ assetPath: "/m/x.ts", startFrame: 0, frameCount: 450 });
+  });
+
+  it("the same on the scheduled start path: its switch passes the declared-plan check and goes live at the planned boundary", async () => {
+    // Start-up boundary = now + 7 s = T0 + 25,000 (cycle 45 s).
+    const h = createHarness({ schedule: unequal, startMs: 1_018_000, options: { startPosition: "item-start" } });
+    await h.start();
+    expect(h.engine.callsOf("loadPreview")[0]!.params).toMatchObject({ assetPath: "/m/y.ts", startFrame: 0, frameCount: 750 });
+    expect(await h.runUntil("LIVE")).toBe(1_025_000);
+    expect(h.manager.fatalReason).toBeUndefined();
+    expect(await h.runUntil("LIVE")).toBe(1_050_000);
   });
 
   it("rejects an unknown start position", () => {
