@@ -1,27 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { createLineupSchedule, fromItemStart, parseLineup, planImmediateStart } from "../../src/index.js";
+import { fromItemStart, planImmediateStart } from "../../src/index.js";
+import { unequalItemsSchedule } from "../helpers/unequal-schedule.js";
 
 const TIMING = { preloadLeadMs: 7000, minPrefeedLeadMs: 5000, switchIssueMarginMs: 500 };
 
-/** Like sample channel 1: a 15 s item (X) then a 20 s one (Y), 30 fps, repeating from epoch 0. */
-const schedule = createLineupSchedule(
-  parseLineup({
-    version: 1,
-    anchor: new Date(0).toISOString(),
-    channels: [
-      {
-        number: 1,
-        name: "One",
-        programFormat: { video: { width: 320, height: 240, frameRate: "30/1" }, audio: { sampleRate: 48000, channels: 2 } },
-        playlist: [
-          { path: "x.ts", title: "X", fps: "30/1", frameCount: 450 },
-          { path: "y.ts", title: "Y", fps: "30/1", frameCount: 600 },
-        ],
-      },
-    ],
-  }),
-  { mediaRoot: "/m" },
-);
+const schedule = unequalItemsSchedule;
 
 const startAt = (liveAtMs: number) => planImmediateStart(schedule, 1, liveAtMs, liveAtMs, liveAtMs + 4000, TIMING);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ChannelManagerOptionsError, createLineupSchedule, parseLineup, resolveChannelManagerOptions } from "../../src/index.js";
+import { ChannelManagerOptionsError, resolveChannelManagerOptions } from "../../src/index.js";
 import { createHarness, T0 } from "../helpers/harness.js";
+import { unequalItemsSchedule } from "../helpers/unequal-schedule.js";
 
 // Start position `item-start`: the session's first LoadPreview loads the item on air from
 // its first frame, with the same frame count and boundary as `on-air` (the next boundary
@@ -34,25 +35,8 @@ describe("ChannelManager start position", () => {
     expect(await h.runUntil("LIVE")).toBe(1_080_000);
   });
 
-  /** A 15 s item (x) then a 20 s one (y) from epoch 0: a 35 s cycle; T0 (1,000,000) is 20 s into it, 5 s into y. */
-  const unequal = createLineupSchedule(
-    parseLineup({
-      version: 1,
-      anchor: new Date(0).toISOString(),
-      channels: [
-        {
-          number: 1,
-          name: "One",
-          programFormat: { video: { width: 320, height: 240, frameRate: "30/1" }, audio: { sampleRate: 48000, channels: 2 } },
-          playlist: [
-            { path: "x.ts", title: "X", fps: "30/1", frameCount: 450 },
-            { path: "y.ts", title: "Y", fps: "30/1", frameCount: 600 },
-          ],
-        },
-      ],
-    }),
-    { mediaRoot: "/m" },
-  );
+  /** 15 s x then 20 s y from epoch 0: a 35 s cycle; T0 (1,000,000) is 20 s into it, 5 s into y. */
+  const unequal = unequalItemsSchedule;
 
   it("item-start, a start 5 s before the end of the 15 s item: the 20 s item after it loads from its start, goes live, and the schedule resumes at the cover", async () => {
     // Live instant T0 + 25,000 (cycle 45 s: x runs 35–50 s): 50 s is played over, cover to 70 s (T0 + 50,000).
